@@ -1,0 +1,1 @@
+"""The `loket` command: one subcommand per part of the system."""

@@ -1,0 +1,1 @@
+"""Loket's queue: the pure model, its store, and (later) the hub that serves it."""

@@ -1,0 +1,1 @@
+"""Adapters from the engine's ports to real things (SQLite)."""

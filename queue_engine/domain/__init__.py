@@ -1,0 +1,1 @@
+"""The queue's rules, pure: standard library only, time passed in as `now`."""

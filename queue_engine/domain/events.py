@@ -1,0 +1,185 @@
+"""Events: what happened, in the past tense. Anonymous by construction.
+
+Events go to the append-only event log, which KPIs are computed from and which is kept
+after personal data is purged. So no event carries a booking code, initials or a note.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from queue_engine.domain.model import Channel, CounterStatus, PriorityClass, TicketKind
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of all events: when it happened."""
+
+    at: datetime
+    registry: ClassVar[dict[str, type[Event]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        Event.registry[cls.__name__] = cls
+
+    @property
+    def type_name(self) -> str:
+        """The event's type name, as stored in the log."""
+        return type(self).__name__
+
+
+@dataclass(frozen=True)
+class TicketIssued(Event):
+    ticket_id: int
+    number: str
+    service_id: str
+    kind: TicketKind
+    priority: PriorityClass
+    channel: Channel
+    language: str
+    queued_since: datetime
+    estimated_wait_s: float | None = None
+    scheduled_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TicketCalled(Event):
+    ticket_id: int
+    service_id: str
+    counter_id: str
+    specific: bool = False
+
+
+@dataclass(frozen=True)
+class TicketRecalled(Event):
+    ticket_id: int
+    counter_id: str
+    recall_count: int
+
+
+@dataclass(frozen=True)
+class ServiceStarted(Event):
+    ticket_id: int
+    counter_id: str
+
+
+@dataclass(frozen=True)
+class TicketFinished(Event):
+    ticket_id: int
+    service_id: str
+    counter_id: str
+
+
+@dataclass(frozen=True)
+class TicketNoShow(Event):
+    ticket_id: int
+    service_id: str
+    counter_id: str | None
+    automatic: bool = False
+
+
+@dataclass(frozen=True)
+class TicketReactivated(Event):
+    ticket_id: int
+
+
+@dataclass(frozen=True)
+class TicketTransferred(Event):
+    ticket_id: int
+    from_service: str
+    to_service: str
+    from_counter: str | None
+    to_counter: str | None
+    has_note: bool = False
+
+
+@dataclass(frozen=True)
+class TicketHeld(Event):
+    ticket_id: int
+    counter_id: str | None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TicketReleased(Event):
+    ticket_id: int
+
+
+@dataclass(frozen=True)
+class TicketCancelled(Event):
+    ticket_id: int
+    service_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class VisitServiceAdded(Event):
+    ticket_id: int
+    service_id: str
+
+
+@dataclass(frozen=True)
+class CounterStatusChanged(Event):
+    counter_id: str
+    status: CounterStatus
+
+
+@dataclass(frozen=True)
+class AppointmentCheckedIn(Event):
+    appointment_id: str
+    ticket_id: int
+    service_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AppointmentMissed(Event):
+    appointment_id: str
+
+
+@dataclass(frozen=True)
+class AppointmentsImported(Event):
+    count: int
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def event_to_json(event: Event) -> str:
+    """Serialise an event's fields (without its type name) to JSON."""
+    fields = {f.name: _encode(getattr(event, f.name)) for f in dataclasses.fields(event)}
+    return json.dumps(fields, separators=(",", ":"), sort_keys=True)
+
+
+def event_from_json(kind: str, payload: str) -> Event:
+    """Rebuild an event from its type name and JSON fields."""
+    cls = Event.registry[kind]
+    raw = json.loads(payload)
+    hints = {f.name: f.type for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        hint = str(hints[name])
+        if value is not None and "datetime" in hint:
+            value = datetime.fromisoformat(value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        elif value is not None and hint in _ENUMS:
+            value = _ENUMS[hint](value)
+        values[name] = value
+    return cls(**values)
+
+
+_ENUMS: dict[str, type[Any]] = {
+    "TicketKind": TicketKind,
+    "PriorityClass": PriorityClass,
+    "Channel": Channel,
+    "CounterStatus": CounterStatus,
+}

@@ -9,7 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from queue_engine.domain.model import Appointment, Channel, CounterStatus, PriorityClass
+from queue_engine.domain.model import (
+    Appointment,
+    CancelReason,
+    Channel,
+    CounterStatus,
+    PriorityClass,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,7 +143,7 @@ class CancelTicket(Command):
     """The visitor left, or staff withdrew the ticket."""
 
     ticket_id: int
-    reason: str = "cancelled"
+    reason: CancelReason = CancelReason.WITHDRAWN
     verb: ClassVar[str] = "cancel"
 
 

@@ -72,6 +72,8 @@ class TicketFinished(Event):
     ticket_id: int
     service_id: str
     counter_id: str
+    #: The visit goes on to another of its services (a transfer follows at the same instant).
+    continues: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,8 @@ class AppointmentCheckedIn(Event):
 @dataclass(frozen=True)
 class AppointmentMissed(Event):
     appointment_id: str
+    service_ids: tuple[str, ...] = ()
+    scheduled_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -166,15 +170,20 @@ def event_from_json(kind: str, payload: str) -> Event:
     hints = {f.name: f.type for f in dataclasses.fields(cls)}
     values: dict[str, Any] = {}
     for name, value in raw.items():
-        hint = str(hints[name])
-        if value is not None and "datetime" in hint:
-            value = datetime.fromisoformat(value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        elif value is not None and hint in _ENUMS:
-            value = _ENUMS[hint](value)
-        values[name] = value
+        values[name] = _decode(value, str(hints[name]))
     return cls(**values)
+
+
+def _decode(value: Any, hint: str) -> Any:
+    if value is None:
+        return None
+    if "datetime" in hint:
+        return datetime.fromisoformat(value)
+    if isinstance(value, list):
+        return tuple(value)
+    if hint in _ENUMS:
+        return _ENUMS[hint](value)
+    return value
 
 
 _ENUMS: dict[str, type[Any]] = {

@@ -62,6 +62,15 @@ class CounterStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+class CancelReason(enum.StrEnum):
+    """Why a ticket was withdrawn: a fixed list, so no free text reaches the event log."""
+
+    VISITOR_LEFT = "visitor_left"
+    WITHDRAWN = "withdrawn"
+    DUPLICATE = "duplicate"
+    DAY_CLOSED = "day_closed"
+
+
 class AppointmentStatus(enum.StrEnum):
     """Where an appointment is: booked, checked in, cancelled, or missed."""
 

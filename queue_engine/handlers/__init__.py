@@ -1,0 +1,34 @@
+"""Command handlers: each reads the working view, applies the rules, records the change.
+
+A handler returns the reply's data or raises a DomainError; it touches the store only
+through the working view (to look up appointments).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from queue_engine.domain import commands as c
+from queue_engine.handlers import counter, housekeeping, intake
+from queue_engine.handlers.common import Data
+from queue_engine.work import Work
+
+HANDLERS: dict[type[c.Command], Callable[[Work, Any], Data]] = {
+    c.IssueTicket: intake.issue_ticket,
+    c.CheckIn: intake.check_in,
+    c.AddVisitService: intake.add_visit_service,
+    c.ImportAppointments: intake.import_appointments,
+    c.CallNext: counter.call_next,
+    c.CallTicket: counter.call_ticket,
+    c.Recall: counter.recall,
+    c.StartService: counter.start,
+    c.Finish: counter.finish,
+    c.MarkNoShow: counter.no_show,
+    c.Reactivate: counter.reactivate,
+    c.Hold: counter.hold,
+    c.Transfer: counter.transfer,
+    c.CancelTicket: counter.cancel,
+    c.SetCounterStatus: counter.set_counter_status,
+    c.Tick: housekeeping.tick,
+}

@@ -1,0 +1,152 @@
+"""Read-only views of the queue for replies and state: numbers and counters, no personal data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from queue_engine.domain.availability import availability
+from queue_engine.domain.estimates import estimate, expected_wait
+from queue_engine.domain.model import (
+    CounterState,
+    PriorityClass,
+    Service,
+    Site,
+    Ticket,
+    TicketKind,
+    TicketStatus,
+    localize,
+)
+from queue_engine.state import QueueState
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def ticket_view(
+    site: Site,
+    ticket: Ticket,
+    waiting: Iterable[Ticket],
+    recent: Mapping[str, Sequence[float]],
+    counters: Mapping[str, CounterState],
+) -> dict[str, Any]:
+    """A ticket as devices see it: number, service, status, place in the queue, counter."""
+    service = site.services[ticket.service_id]
+    view: dict[str, Any] = {
+        "id": ticket.id,
+        "number": ticket.number,
+        "service_id": ticket.service_id,
+        "service_name": service.name(ticket.language, site.default_language),
+        "status": ticket.status.value,
+        "kind": ticket.kind.value,
+        "priority": ticket.priority.value,
+        "language": ticket.language,
+        "channel": ticket.channel.value,
+        "issued_at": _iso(ticket.issued_at),
+        "queued_since": _iso(ticket.queued_since),
+        "scheduled_at": _iso(ticket.scheduled_at),
+        "called_at": _iso(ticket.called_at),
+        "recall_count": ticket.recall_count,
+        "counter_id": ticket.counter_id,
+        "counter_name": site.counters[ticket.counter_id].name if ticket.counter_id else None,
+        "target_counter_id": ticket.target_counter_id,
+        "visit_services": list(ticket.visit_services),
+        "transfers": len(ticket.transfers),
+        "position": None,
+        "expected_wait_s": None,
+    }
+    if ticket.status is TicketStatus.WAITING:
+        est = estimate(
+            ticket, waiting, service, recent.get(service.id, ()), site.counters, counters
+        )
+        view["position"] = est.position
+        view["expected_wait_s"] = round(est.expected_wait_s)
+    return view
+
+
+def service_status(site: Site, state: QueueState, now: datetime) -> list[dict[str, Any]]:
+    """Per service: waiting count, expected wait for a new walk-in, and availability."""
+    waiting = state.waiting()
+    rows = []
+    for service in site.services.values():
+        mine = [t for t in waiting if t.service_id == service.id]
+        ahead = sum(1 for t in mine if t.kind is TicketKind.WALK_IN)
+        avail = availability(site, service, now, state.walk_ins_today[service.id])
+        rows.append(
+            {
+                "id": service.id,
+                "names": dict(service.names),
+                "prefix": service.prefix,
+                "quick": service.quick,
+                "walk_in": service.walk_in,
+                "waiting": len(mine),
+                "waiting_priority": sum(1 for t in mine if t.priority is PriorityClass.PRIORITY),
+                "longest_wait_s": round(
+                    max(((now - t.queued_since).total_seconds() for t in mine), default=0)
+                ),
+                "expected_wait_s": round(_new_ticket_wait(site, state, service, ahead)),
+                "available": avail.available,
+                "reason": avail.reason.value if avail.reason else None,
+                "next_available": _iso(avail.next_available),
+            }
+        )
+    return rows
+
+
+def _new_ticket_wait(site: Site, state: QueueState, service: Service, ahead: int) -> float:
+    recent = state.recent.get(service.id, ())
+    return expected_wait(ahead, service, recent, site.counters, state.counters)
+
+
+def counter_status(site: Site, state: QueueState) -> list[dict[str, Any]]:
+    """Per counter: status and the number it is serving."""
+    rows = []
+    for counter in site.counters.values():
+        live = state.counters[counter.id]
+        ticket = state.tickets.get(live.ticket_id) if live.ticket_id is not None else None
+        rows.append(
+            {
+                "id": counter.id,
+                "name": counter.name,
+                "zone": counter.zone,
+                "status": live.status.value,
+                "ticket": ticket.number if ticket else None,
+                "ticket_status": ticket.status.value if ticket else None,
+                "services": [cs.service_id for cs in counter.services],
+            }
+        )
+    return rows
+
+
+def documents(site: Site, service_ids: Iterable[str], language: str) -> list[dict[str, Any]]:
+    """The documents to bring for each service, in the visitor's language."""
+    out = []
+    for sid in service_ids:
+        service = site.services[sid]
+        docs = service.documents.get(language) or service.documents.get(site.default_language)
+        if docs:
+            out.append(
+                {"service_id": sid, "service_name": service.name(language), "items": list(docs)}
+            )
+    return out
+
+
+def offers(site: Site, visit: Sequence[str], language: str) -> list[dict[str, Any]]:
+    """Related services to offer at check-in (nudging), not already part of the visit."""
+    seen = set(visit)
+    out = []
+    for sid in visit:
+        for related in site.services[sid].related:
+            if related not in seen and related in site.services:
+                seen.add(related)
+                service = site.services[related]
+                out.append(
+                    {
+                        "service_id": related,
+                        "service_name": localize(service.names, language, site.default_language),
+                        "because_of": sid,
+                    }
+                )
+    return out

@@ -1,0 +1,91 @@
+"""One command's working view: the state as the command sees it, plus what it changed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from queue_engine.domain.errors import NotFound
+from queue_engine.domain.events import Event
+from queue_engine.domain.model import Appointment, Counter, CounterState, Service, Ticket
+from queue_engine.ports import Change, Transaction
+from queue_engine.state import QueueState
+
+
+class Work:
+    """Reads go through the pending change first; writes go only into the change.
+
+    The engine commits the change and then applies it to the state, so a command that
+    fails halfway leaves the state as it was.
+    """
+
+    def __init__(self, state: QueueState, tx: Transaction, now: datetime) -> None:
+        self.state = state
+        self.site = state.site
+        self.tx = tx
+        self.now = now
+        self.change = Change()
+
+    def service(self, service_id: str) -> Service:
+        """A configured service, or NotFound."""
+        try:
+            return self.site.services[service_id]
+        except KeyError:
+            raise NotFound(f"unknown service {service_id!r}", service=service_id) from None
+
+    def counter(self, counter_id: str) -> Counter:
+        """A configured counter, or NotFound."""
+        try:
+            return self.site.counters[counter_id]
+        except KeyError:
+            raise NotFound(f"unknown counter {counter_id!r}", counter=counter_id) from None
+
+    def counter_state(self, counter_id: str) -> CounterState:
+        """A counter's live state."""
+        self.counter(counter_id)
+        return self.change.counters.get(counter_id) or self.state.counters[counter_id]
+
+    def ticket(self, ticket_id: int) -> Ticket:
+        """A ticket by id, or NotFound."""
+        found = self.change.tickets.get(ticket_id) or self.state.tickets.get(ticket_id)
+        if found is None:
+            raise NotFound(f"no ticket with id {ticket_id}", ticket_id=ticket_id)
+        return found
+
+    def tickets(self) -> list[Ticket]:
+        """Every active ticket, as changed so far."""
+        merged = {t.id: t for t in self.state.active()}
+        merged.update(self.change.tickets)
+        return list(merged.values())
+
+    def put(self, ticket: Ticket, *events: Event) -> Ticket:
+        """Record a new version of `ticket` and what happened to it."""
+        self.change.tickets[ticket.id] = ticket
+        self.change.events.extend(events)
+        return ticket
+
+    def put_counter(self, state: CounterState, *events: Event) -> None:
+        """Record a counter's new live state."""
+        self.change.counters[state.counter_id] = state
+        self.change.events.extend(events)
+
+    def put_appointment(self, appointment: Appointment) -> None:
+        """Record a new version of an appointment."""
+        self.change.appointments[appointment.id] = appointment
+
+    def emit(self, *events: Event) -> None:
+        """Record events that change no entity."""
+        self.change.events.extend(events)
+
+    def new_ticket_id(self) -> int:
+        """A ticket id never used before."""
+        used = [i for i in self.change.tickets if i >= self.state.next_ticket_id]
+        return max(used, default=self.state.next_ticket_id - 1) + 1
+
+    def last_sequence(self, service_id: str, day: date) -> int:
+        """The last number sequence of `service_id` on `day` (0 before the first ticket)."""
+        key = (service_id, day)
+        return self.change.numbering.get(key, self.state.numbering.get(key, 0))
+
+    def in_use(self) -> set[str]:
+        """Numbers of tickets that are not done or cancelled."""
+        return {t.number for t in self.tickets() if not t.is_final}

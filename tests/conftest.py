@@ -1,0 +1,26 @@
+"""Shared fixtures: a test site, an engine on an in-memory store, a desk to drive it."""
+
+from __future__ import annotations
+
+import pytest
+
+from queue_engine.adapters.memory_store import MemoryStore
+from queue_engine.domain.model import Site
+from queue_engine.engine import Engine
+from tests.sites import Desk, local, make_site
+
+
+@pytest.fixture
+def site() -> Site:
+    return make_site()
+
+
+@pytest.fixture
+def engine(site: Site) -> Engine:
+    return Engine(site, MemoryStore())
+
+
+@pytest.fixture
+def desk(engine: Engine) -> Desk:
+    """Tuesday 1 December 2026, 10:00 in Brussels: the town hall is open."""
+    return Desk(engine, local("2026-12-01 10:00"))

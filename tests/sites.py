@@ -93,10 +93,11 @@ class Desk:
 
     engine: Engine
     now: datetime
+    prefix: str = "r"
     ids: itertools.count[int] = field(default_factory=itertools.count)
 
     def run(self, command: type[c.Command], **kw: Any) -> Reply:
-        kw.setdefault("request_id", f"r{next(self.ids)}")
+        kw.setdefault("request_id", f"{self.prefix}{next(self.ids)}")
         return self.engine.execute(command(**kw), self.now)
 
     def ok(self, command: type[c.Command], **kw: Any) -> dict[str, Any]:

@@ -6,8 +6,11 @@ request id returns the first reply and changes nothing.
 
 from __future__ import annotations
 
+import enum
+import functools
+import typing
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from queue_engine.domain.model import (
     Appointment,
@@ -25,6 +28,29 @@ class Command:
     request_id: str
     actor: str = "system"
     verb: ClassVar[str] = "command"
+
+    def __post_init__(self) -> None:
+        for name, kind in _enum_fields(type(self)).items():
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, kind):
+                try:
+                    object.__setattr__(self, name, kind(value))
+                except ValueError:
+                    allowed = ", ".join(m.value for m in kind)
+                    raise ValueError(
+                        f"{self.verb}: {name} {value!r} is not one of {allowed}"
+                    ) from None
+
+
+@functools.cache
+def _enum_fields(cls: type[Command]) -> dict[str, type[enum.Enum]]:
+    """The fields of a command class that hold an enum, for coercing plain values."""
+    hints: dict[str, Any] = typing.get_type_hints(cls)
+    return {
+        name: hint
+        for name, hint in hints.items()
+        if isinstance(hint, type) and issubclass(hint, enum.Enum)
+    }
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -56,7 +56,9 @@ def make_site(**policy: Any) -> Site:
     ]
     counters = [
         Counter("c1", "Loket 1", (CounterService("quick"),), zone="ground"),
-        Counter("c2", "Loket 2", (CounterService("passport"), CounterService("eid")), zone="ground"),
+        Counter(
+            "c2", "Loket 2", (CounterService("passport"), CounterService("eid")), zone="ground"
+        ),
         Counter(
             "c3",
             "Loket 3",
@@ -75,7 +77,10 @@ def make_site(**policy: Any) -> Site:
     weekly[3] = (TimeRange(time(9), time(12, 30)), TimeRange(time(13, 30), time(19)))
     hours = OpeningHours(
         weekly=weekly,
-        exceptions={datetime(2026, 12, 25).date(): (), datetime(2026, 12, 24).date(): WEEKDAY_HOURS[:1]},
+        exceptions={
+            datetime(2026, 12, 25).date(): (),
+            datetime(2026, 12, 24).date(): WEEKDAY_HOURS[:1],
+        },
     )
     return Site(
         id="testhall",

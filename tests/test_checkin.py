@@ -31,8 +31,9 @@ def booked(desk: Desk) -> Desk:
             appointment("a2", "BX-7Q4O", "2026-12-01 10:40", "eid"),
             appointment("a3", "PASS-1", "2026-12-01 11:00", "passport"),
             appointment("a4", "NEXT-1", "2026-12-03 09:30", "passport"),
-            appointment("a5", "GONE-1", "2026-12-01 10:30", "eid",
-                        status=AppointmentStatus.CANCELLED),
+            appointment(
+                "a5", "GONE-1", "2026-12-01 10:30", "eid", status=AppointmentStatus.CANCELLED
+            ),
             appointment("a6", "LATE-1", "2026-12-01 09:30", "passport"),
         ),
     )
@@ -112,9 +113,7 @@ def test_finishing_a_visit_moves_it_to_its_next_service_keeping_its_place(booked
     assert booked.ok(c.CallNext, counter_id="c4")["ticket"]["id"] == visit["id"]
     booked.ok(c.StartService, counter_id="c4")
     moved = booked.ok(c.Finish, counter_id="c4")["ticket"]
-    assert (moved["status"], moved["service_id"], moved["visit_services"]) == (
-        "waiting", "eid", []
-    )
+    assert (moved["status"], moved["service_id"], moved["visit_services"]) == ("waiting", "eid", [])
     assert booked.ok(c.CallNext, counter_id="c2")["ticket"]["id"] == visit["id"]
     assert booked.engine.state.tickets[later["id"]].status.value == "waiting"
 
@@ -131,7 +130,8 @@ def test_missed_appointments_are_marked_by_the_tick(booked: Desk) -> None:
     booked.now = local("2026-12-01 11:20")
     assert booked.ok(c.Tick)["appointments_missed"] == 4  # 09:30, 10:20, 10:40, 11:00
     missed = {
-        a.id for a in booked.engine.state.appointments.values()
+        a.id
+        for a in booked.engine.state.appointments.values()
         if a.status is AppointmentStatus.MISSED
     }
     assert missed == {"a1", "a2", "a3", "a6"}

@@ -262,10 +262,8 @@ def test_the_engine_never_writes_when_the_store_fails(desk: Desk) -> None:
         return Wrapper()
 
     store.transaction = failing  # type: ignore[method-assign]
-    try:
+    with pytest.raises(Broken):
         desk.run(c.IssueTicket, request_id="r-fail", service_id="passport")
-    except Broken:
-        pass
     store.transaction = original  # type: ignore[method-assign]
     assert desk.engine.state.waiting() == []
     assert desk.run(c.IssueTicket, request_id="r-fail", service_id="passport").ok

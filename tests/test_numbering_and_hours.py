@@ -57,15 +57,25 @@ def _round_the_clock_desk() -> Desk:
     [
         # Spring forward, Sunday 29 March 2026: local midnight is 23:00 UTC on the 28th.
         (
-            ["2026-03-28T22:30:00", "2026-03-28T23:30:00", "2026-03-29T00:30:00",
-             "2026-03-29T01:30:00"],
+            [
+                "2026-03-28T22:30:00",
+                "2026-03-28T23:30:00",
+                "2026-03-29T00:30:00",
+                "2026-03-29T01:30:00",
+            ],
             ["P001", "P001", "P002", "P003"],
         ),
         # Fall back, Sunday 25 October 2026: local midnight is 22:00 UTC on the 24th;
         # 02:30 local happens twice (00:30 and 01:30 UTC), numbering runs on.
         (
-            ["2026-10-24T21:30:00", "2026-10-24T22:30:00", "2026-10-25T00:30:00",
-             "2026-10-25T01:30:00", "2026-10-25T22:30:00", "2026-10-25T23:30:00"],
+            [
+                "2026-10-24T21:30:00",
+                "2026-10-24T22:30:00",
+                "2026-10-25T00:30:00",
+                "2026-10-25T01:30:00",
+                "2026-10-25T22:30:00",
+                "2026-10-25T23:30:00",
+            ],
             ["P001", "P001", "P002", "P003", "P004", "P001"],
         ),
         # An ordinary winter night: local midnight is 23:00 UTC, not 00:00 UTC.
@@ -111,9 +121,11 @@ def test_a_number_still_active_from_yesterday_is_not_reused() -> None:
 def _why(when: str, service: str = "passport", issued: int = 0) -> tuple[str | None, str | None]:
     site = make_site()
     state = availability(site, site.services[service], local(when), issued)
-    nxt = site.local_time(state.next_available).strftime("%Y-%m-%d %H:%M") if (
-        state.next_available
-    ) else None
+    nxt = (
+        site.local_time(state.next_available).strftime("%Y-%m-%d %H:%M")
+        if (state.next_available)
+        else None
+    )
     return (state.reason.value if state.reason else None, nxt)
 
 

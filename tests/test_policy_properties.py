@@ -75,7 +75,9 @@ def _check_counters(desk: Desk) -> None:
             assert state.counters[ticket.counter_id or ""].ticket_id == ticket.id
 
 
-def _check_call(desk: Desk, before: list[Ticket], counter_id: str, called: dict, watch: Watch) -> None:
+def _check_call(
+    desk: Desk, before: list[Ticket], counter_id: str, called: dict, watch: Watch
+) -> None:
     """FIFO within service and class, and the ratio's bound on overtaking normal tickets."""
     counter = desk.engine.site.counters[counter_id]
     chosen = next(t for t in before if t.id == called["id"])

@@ -1,0 +1,179 @@
+"""An in-memory store for fast tests; behaves like SqliteStore from the engine's side."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import ChainMap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from queue_engine.domain.events import Event
+from queue_engine.domain.model import Appointment, CounterState, Ticket, utc
+from queue_engine.ports import Change, PurgeReport, RequestRecord, Snapshot
+
+
+@dataclass
+class _Tables:
+    """The store's rows, or a transaction's pending writes."""
+
+    tickets: dict[int, Ticket] = field(default_factory=dict)
+    appointments: dict[str, Appointment] = field(default_factory=dict)
+    counters: dict[str, CounterState] = field(default_factory=dict)
+    numbering: dict[tuple[str, date], int] = field(default_factory=dict)
+    requests: dict[tuple[str, str], RequestRecord] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+    def absorb(self, pending: _Tables) -> None:
+        """Apply a committed transaction's writes."""
+        self.tickets.update(pending.tickets)
+        self.appointments.update(pending.appointments)
+        self.counters.update(pending.counters)
+        self.numbering.update(pending.numbering)
+        self.requests.update(pending.requests)
+        self.events.extend(pending.events)
+
+
+def _by_start(appointments: Iterator[Appointment]) -> list[Appointment]:
+    """Appointments ordered by start, then id, as the SQLite store returns them."""
+    return sorted(appointments, key=lambda a: (a.start, a.id))
+
+
+class MemoryTransaction:
+    """One transaction: reads see committed rows plus its own buffered writes."""
+
+    def __init__(self, committed: _Tables, *, stale: bool) -> None:
+        self.stale = stale
+        self.pending = _Tables()
+        self._open = True
+        self._tickets = ChainMap(self.pending.tickets, committed.tickets)
+        self._appointments = ChainMap(self.pending.appointments, committed.appointments)
+        self._counters = ChainMap(self.pending.counters, committed.counters)
+        self._numbering = ChainMap(self.pending.numbering, committed.numbering)
+        self._requests = ChainMap(self.pending.requests, committed.requests)
+
+    def _check_open(self) -> None:
+        """Refuse use after the transaction has ended."""
+        if not self._open:
+            raise RuntimeError("this transaction has ended")
+
+    def end(self) -> None:
+        """Refuse further use: the transaction has committed or rolled back."""
+        self._open = False
+
+    def load(self, day: date, start: datetime, end: datetime) -> Snapshot:
+        """Non-final tickets and `day`'s tickets; appointments in [start, end); the rest."""
+        self._check_open()
+        start, end = utc(start), utc(end)
+        tickets = sorted(self._tickets.items())
+        appointments = (a for a in self._appointments.values() if start <= a.start < end)
+        return Snapshot(
+            tickets={i: t for i, t in tickets if not t.is_final or t.day == day},
+            appointments={a.id: a for a in _by_start(appointments)},
+            counters=dict(sorted(self._counters.items())),
+            numbering={k: v for k, v in sorted(self._numbering.items()) if k[1] == day},
+            next_ticket_id=max(self._tickets, default=0) + 1,
+        )
+
+    def reply_for(self, actor: str, request_id: str) -> str | None:
+        """The stored reply of an earlier request with this id, if any."""
+        self._check_open()
+        record = self._requests.get((actor, request_id))
+        return None if record is None else record.reply_json
+
+    def find_appointments(self, booking_code: str) -> list[Appointment]:
+        """All appointments with this normalised booking code, any day, by start."""
+        self._check_open()
+        if not booking_code:
+            return []
+        return _by_start(a for a in self._appointments.values() if a.booking_code == booking_code)
+
+    def write(self, change: Change, request: RequestRecord | None) -> None:
+        """Buffer the change and the request; applied when the transaction commits."""
+        self._check_open()
+        self.pending.tickets.update((t.id, t) for t in change.tickets.values())
+        self.pending.appointments.update((a.id, a) for a in change.appointments.values())
+        self.pending.counters.update((c.counter_id, c) for c in change.counters.values())
+        self.pending.numbering.update(change.numbering)
+        self.pending.events.extend(change.events)
+        if request is not None:
+            # A retried request id keeps its first reply.
+            self._requests.setdefault((request.actor, request.request_id), request)
+
+
+class MemoryStore:
+    """The Store port in dicts; for the domain's tests, not for production."""
+
+    def __init__(self) -> None:
+        self._tables = _Tables()
+        self._stale = True
+        self._active = False
+        self._closed = False
+
+    def _check_open(self) -> None:
+        """Refuse use after close()."""
+        if self._closed:
+            raise RuntimeError("store is closed")
+
+    @contextmanager
+    def transaction(self) -> Iterator[MemoryTransaction]:
+        """A transaction; stale on the first one, after a rollback and after a purge."""
+        self._check_open()
+        if self._active:
+            raise RuntimeError("store transactions do not nest")
+        tx = MemoryTransaction(self._tables, stale=self._stale)
+        self._active = True
+        try:
+            yield tx
+        except BaseException:
+            self._stale = True
+            raise
+        else:
+            self._tables.absorb(tx.pending)
+            self._stale = False
+        finally:
+            tx.end()
+            self._active = False
+
+    def events(self, start: datetime | None = None, end: datetime | None = None) -> Iterator[Event]:
+        """The event log in order, optionally with `at` in [start, end)."""
+        self._check_open()
+        low = None if start is None else utc(start)
+        high = None if end is None else utc(end)
+        log, index = self._tables.events, 0
+        while index < len(log):  # like SQLite's pages, sees events appended meanwhile
+            event, index = log[index], index + 1
+            if (low is None or event.at >= low) and (high is None or event.at < high):
+                yield event
+
+    def purge_personal_data(self, before: datetime) -> PurgeReport:
+        """Clear booking codes, initials and notes, and drop replies, older than `before`."""
+        self._check_open()
+        if self._active:
+            raise RuntimeError("store transactions do not nest")
+        cutoff = utc(before)
+        tables = self._tables
+        appointments = {
+            a.id: dataclasses.replace(a, booking_code="", initials=None)
+            for a in tables.appointments.values()
+            if a.start < cutoff and (a.booking_code or a.initials is not None)
+        }
+        tickets = {
+            t.id: dataclasses.replace(
+                t, transfers=tuple(dataclasses.replace(tr, note="") for tr in t.transfers)
+            )
+            for t in tables.tickets.values()
+            if t.issued_at < cutoff and any(tr.note for tr in t.transfers)
+        }
+        requests = [key for key, r in tables.requests.items() if r.at < cutoff]
+        tables.appointments.update(appointments)
+        tables.tickets.update(tickets)
+        for key in requests:
+            del tables.requests[key]
+        self._stale = True
+        return PurgeReport(len(appointments), len(tickets), len(requests))
+
+    def close(self) -> None:
+        """Mark the store closed."""
+        self._closed = True

@@ -268,3 +268,38 @@ def test_the_engine_never_writes_when_the_store_fails(desk: Desk) -> None:
     assert desk.engine.state.waiting() == []
     assert desk.run(c.IssueTicket, request_id="r-fail", service_id="passport").ok
     assert [t.number for t in desk.engine.state.waiting()] == ["P001"]
+
+
+def test_retention_purges_personal_data_and_keeps_the_kpis(desk: Desk) -> None:
+    from datetime import timedelta
+
+    from queue_engine.domain.kpi import compute_kpis
+    from queue_engine.domain.model import Appointment
+
+    desk.ok(
+        c.ImportAppointments,
+        appointments=(
+            Appointment(
+                "a1", "SECRET1", ("births",), desk.now + timedelta(minutes=10), initials="JP"
+            ),
+        ),
+    )
+    desk.open("c2")
+    desk.ok(c.CheckIn, booking_code="SECRET1")
+    ticket = desk.issue("passport")
+    desk.ok(
+        c.Transfer, ticket_id=ticket["id"], to_service_id="eid", note="Mevr. Janssens, dossier 12"
+    )
+    desk.ok(c.CallNext, counter_id="c2")
+    desk.ok(c.StartService, counter_id="c2")
+    desk.ok(c.Finish, counter_id="c2")
+    store = desk.engine.store
+    before = compute_kpis(store.events(), desk.engine.site).rows("overall")
+
+    assert desk.engine.apply_retention(desk.now + timedelta(days=29)).appointments == 0
+    report = desk.engine.apply_retention(desk.now + timedelta(days=31))
+    assert (report.appointments, report.tickets) == (1, 1) and report.requests > 0
+
+    with store.transaction() as tx:
+        assert tx.find_appointments("SECRET1") == []
+    assert compute_kpis(store.events(), desk.engine.site).rows("overall") == before

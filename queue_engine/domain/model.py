@@ -245,8 +245,12 @@ class Site:
         return datetime.combine(day, at, tzinfo=self.tz).astimezone(ZoneInfo("UTC"))
 
     def hours_for(self, service: Service) -> OpeningHours:
-        """The opening hours that apply to `service`."""
-        return service.opening_hours or self.opening_hours
+        """The opening hours of `service`: its own week if it has one, and the site's
+        exceptions (holidays) unless the service has its own for that date."""
+        own = service.opening_hours
+        if own is None:
+            return self.opening_hours
+        return OpeningHours(own.weekly, {**self.opening_hours.exceptions, **own.exceptions})
 
 
 @dataclass(frozen=True)
@@ -309,7 +313,10 @@ class Ticket:
 
 @dataclass(frozen=True)
 class Appointment:
-    """A booked appointment. No name is needed: initials at most."""
+    """A booked appointment. No name is needed: initials at most.
+
+    The booking code is stored normalised; after the retention period it is purged ("").
+    """
 
     id: str
     booking_code: str

@@ -1,0 +1,45 @@
+# Loket: `make test` installs what the tests need and runs them; `make demo` shows a day.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Debian packages the test suite needs (installed when run as root on Debian).
+DEB_PACKAGES ?=
+
+.PHONY: test demo lint format bench simulate deps venv clean
+
+test: deps venv lint
+	$(BIN)/pytest
+
+demo: venv
+	$(BIN)/loket simulate --config config/townhall.yaml --visitors 3000 --seed 1
+
+simulate: demo
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy queue_engine loket
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: venv
+	$(BIN)/python bench/bench_engine.py
+
+deps:
+	@scripts/install-debian-packages $(DEB_PACKAGES)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Loket needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,8 @@ class Reply:
     ok: bool
     data: dict[str, Any] = field(default_factory=dict)
     error: dict[str, Any] | None = None
+    #: True when this is the stored first answer to a request id seen before.
+    replayed: bool = field(default=False, compare=False)
 
     @property
     def error_code(self) -> str | None:
@@ -102,7 +104,7 @@ class Engine:
                     state = self._load(tx, now)
                 stored = tx.reply_for(command.actor, command.request_id)
                 if stored is not None:
-                    return Reply.from_json(stored)
+                    return replace(Reply.from_json(stored), replayed=True)
                 work = Work(state, tx, now)
                 reply = self._run(handler, work, command)
                 if reply.ok:

@@ -151,3 +151,14 @@ def test_reimport_does_not_undo_a_check_in(booked: Desk) -> None:
 def test_import_refuses_a_walk_in_only_service(desk: Desk) -> None:
     bad = Appointment("x", "CODE1", ("nope",), datetime.fromisoformat("2026-12-01T10:00+00:00"))
     assert desk.run(c.ImportAppointments, appointments=(bad,)).error_code == "not_found"
+
+
+def test_reimport_keeps_a_missed_appointment_missed(booked: Desk) -> None:
+    booked.now = local("2026-12-01 11:20")
+    booked.ok(c.Tick)
+    booked.ok(
+        c.ImportAppointments,
+        appointments=(appointment("a6", "LATE-1", "2026-12-01 09:30", "passport"),),
+    )
+    assert booked.engine.state.appointments["a6"].status is AppointmentStatus.MISSED
+    assert booked.ok(c.Tick)["appointments_missed"] == 0

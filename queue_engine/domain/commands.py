@@ -7,7 +7,6 @@ request id returns the first reply and changes nothing.
 from __future__ import annotations
 
 import enum
-import functools
 import typing
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -42,15 +41,19 @@ class Command:
                     ) from None
 
 
-@functools.cache
+_ENUM_FIELDS: dict[type, dict[str, type[enum.Enum]]] = {}
+
+
 def _enum_fields(cls: type[Command]) -> dict[str, type[enum.Enum]]:
     """The fields of a command class that hold an enum, for coercing plain values."""
-    hints: dict[str, Any] = typing.get_type_hints(cls)
-    return {
-        name: hint
-        for name, hint in hints.items()
-        if isinstance(hint, type) and issubclass(hint, enum.Enum)
-    }
+    if cls not in _ENUM_FIELDS:
+        hints: dict[str, Any] = typing.get_type_hints(cls)
+        _ENUM_FIELDS[cls] = {
+            name: hint
+            for name, hint in hints.items()
+            if isinstance(hint, type) and issubclass(hint, enum.Enum)
+        }
+    return _ENUM_FIELDS[cls]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -159,14 +159,16 @@ def import_appointments(work: Work, cmd: c.ImportAppointments) -> Data:
         )
         if known is not None:
             updated += 1
-        work.put_appointment(_keep_check_in(appointment, known))
+        work.put_appointment(_keep_progress(appointment, known))
     work.emit(ev.AppointmentsImported(at=work.now, count=len(cmd.appointments)))
     return {"imported": len(cmd.appointments) - updated, "updated": updated}
 
 
-def _keep_check_in(appointment: Appointment, known: Appointment | None) -> Appointment:
-    """A re-imported appointment that was checked in stays checked in."""
-    if known is None or known.status is not AppointmentStatus.CHECKED_IN:
+def _keep_progress(appointment: Appointment, known: Appointment | None) -> Appointment:
+    """A re-imported appointment stays checked in or missed, unless the import cancels it."""
+    if known is None or known.status is AppointmentStatus.BOOKED:
+        return appointment
+    if appointment.status is AppointmentStatus.CANCELLED:
         return appointment
     return replace(
         appointment,

@@ -9,7 +9,13 @@ from queue_engine.domain import commands as c
 from queue_engine.domain import events as ev
 from queue_engine.domain import lifecycle
 from queue_engine.domain.errors import InvalidCommand, InvalidTransition
-from queue_engine.domain.model import CancelReason, CounterState, CounterStatus, Ticket, TicketStatus
+from queue_engine.domain.model import (
+    CancelReason,
+    CounterState,
+    CounterStatus,
+    Ticket,
+    TicketStatus,
+)
 from queue_engine.domain.policy import choose_next
 from queue_engine.handlers.common import Data, release_counter, view
 from queue_engine.work import Work

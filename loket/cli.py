@@ -19,7 +19,11 @@ COMMAND_MODULES = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every part's subcommands."""
-    parser = argparse.ArgumentParser(prog="loket", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="loket",
+        description="Loket: queue tickets, appointment check-in, counters and waiting-room "
+        "displays for front desks.",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:

@@ -124,7 +124,7 @@ class Engine:
         try:
             data = handler(work, command)
         except DomainError as error:
-            log.info("refused %s %s: %s", command.verb, command.request_id, error.message)
+            log.debug("refused %s %s: %s", command.verb, command.request_id, error.message)
             return Reply.refused(command.request_id, error)
         return Reply(command.request_id, True, data)
 

@@ -69,6 +69,7 @@ def ticket_view(
 def service_status(site: Site, state: QueueState, now: datetime) -> list[dict[str, Any]]:
     """Per service: waiting count, expected wait for a new walk-in, and availability."""
     waiting = state.waiting()
+    busy = {t.service_id for t in waiting}
     rows = []
     for service in site.services.values():
         mine = [t for t in waiting if t.service_id == service.id]
@@ -86,7 +87,7 @@ def service_status(site: Site, state: QueueState, now: datetime) -> list[dict[st
                 "longest_wait_s": round(
                     max(((now - t.queued_since).total_seconds() for t in mine), default=0)
                 ),
-                "expected_wait_s": round(_new_ticket_wait(site, state, service, ahead)),
+                "expected_wait_s": round(_new_ticket_wait(site, state, service, ahead, busy)),
                 "available": avail.available,
                 "reason": avail.reason.value if avail.reason else None,
                 "next_available": _iso(avail.next_available),
@@ -95,9 +96,11 @@ def service_status(site: Site, state: QueueState, now: datetime) -> list[dict[st
     return rows
 
 
-def _new_ticket_wait(site: Site, state: QueueState, service: Service, ahead: int) -> float:
+def _new_ticket_wait(
+    site: Site, state: QueueState, service: Service, ahead: int, busy: set[str]
+) -> float:
     recent = state.recent.get(service.id, ())
-    return expected_wait(ahead, service, recent, site.counters, state.counters)
+    return expected_wait(ahead, service, recent, site.counters, state.counters, busy)
 
 
 def counter_status(site: Site, state: QueueState) -> list[dict[str, Any]]:

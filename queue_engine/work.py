@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date, datetime
 
 from queue_engine.domain.errors import NotFound
@@ -24,6 +25,7 @@ class Work:
         self.tx = tx
         self.now = now
         self.change = Change()
+        self._active: dict[int, Ticket] | None = None
 
     def service(self, service_id: str) -> Service:
         """A configured service, or NotFound."""
@@ -53,14 +55,25 @@ class Work:
 
     def tickets(self) -> list[Ticket]:
         """Every active ticket, as changed so far."""
-        merged = {t.id: t for t in self.state.active()}
-        merged.update(self.change.tickets)
-        return list(merged.values())
+        if self._active is None:
+            self._active = {t.id: t for t in self.state.active()}
+            for ticket in self.change.tickets.values():
+                self._track(ticket)
+        return list(self._active.values())
+
+    def _track(self, ticket: Ticket) -> None:
+        assert self._active is not None
+        if ticket.is_final:
+            self._active.pop(ticket.id, None)
+        else:
+            self._active[ticket.id] = ticket
 
     def put(self, ticket: Ticket, *events: Event) -> Ticket:
         """Record a new version of `ticket` and what happened to it."""
         self.change.tickets[ticket.id] = ticket
         self.change.events.extend(events)
+        if self._active is not None:
+            self._track(ticket)
         return ticket
 
     def put_counter(self, state: CounterState, *events: Event) -> None:
@@ -86,6 +99,19 @@ class Work:
         key = (service_id, day)
         return self.change.numbering.get(key, self.state.numbering.get(key, 0))
 
-    def in_use(self) -> set[str]:
+    def in_use(self) -> Container[str]:
         """Numbers of tickets that are not done or cancelled."""
-        return {t.number for t in self.tickets() if not t.is_final}
+        return _InUse(self)
+
+
+class _InUse(Container[str]):
+    """Numbers in use as the command sees them, without copying the state's index."""
+
+    def __init__(self, work: Work) -> None:
+        self.work = work
+
+    def __contains__(self, number: object) -> bool:
+        pending = [t for t in self.work.change.tickets.values() if t.number == number]
+        if pending:
+            return any(not t.is_final for t in pending)
+        return number in self.work.state.in_use

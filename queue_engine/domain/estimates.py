@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from queue_engine.domain.model import (
@@ -38,25 +38,30 @@ def capacity(
     service_id: str,
     counters: Mapping[str, Counter],
     states: Mapping[str, CounterState],
+    busy_services: Collection[str] = (),
 ) -> float:
     """How many counters' worth of work goes to `service_id`.
 
-    Each open counter gives the service its share by weight. When no counter serving
-    it is open (before opening, or all paused), assume the configured ones will open.
+    A counter shares its time among its services that have people waiting, by weight; a
+    counter on a break counts (it comes back). When no counter serving the service is open
+    or paused (before opening, or all closed), assume the configured ones will open.
     """
     serving = [c for c in counters.values() if c.serves(service_id)]
-    open_ = [c for c in serving if _is_open(states.get(c.id))]
-    share = sum(_share(c, service_id) for c in (open_ or serving))
-    return share
+    staffed = [c for c in serving if _staffed(states.get(c.id))]
+    return sum(_share(c, service_id, busy_services) for c in (staffed or serving))
 
 
-def _is_open(state: CounterState | None) -> bool:
-    return state is not None and state.status is CounterStatus.OPEN
+def _staffed(state: CounterState | None) -> bool:
+    return state is not None and state.status is not CounterStatus.CLOSED
 
 
-def _share(counter: Counter, service_id: str) -> float:
-    total = sum(cs.weight for cs in counter.services) or 1.0
-    return counter.weight(service_id) / total
+def _share(counter: Counter, service_id: str, busy_services: Collection[str]) -> float:
+    competing = [
+        cs.weight
+        for cs in counter.services
+        if cs.service_id == service_id or cs.service_id in busy_services
+    ]
+    return counter.weight(service_id) / (sum(competing) or 1.0)
 
 
 def ahead_of(ticket: Ticket, waiting: Iterable[Ticket]) -> list[Ticket]:
@@ -82,8 +87,10 @@ def estimate(
     states: Mapping[str, CounterState],
 ) -> Estimate:
     """Position (1 = next) and expected wait in seconds for a waiting ticket."""
+    waiting = list(waiting)
     ahead = len(ahead_of(ticket, waiting))
-    return Estimate(ahead + 1, expected_wait(ahead, service, recent, counters, states))
+    busy = {t.service_id for t in waiting}
+    return Estimate(ahead + 1, expected_wait(ahead, service, recent, counters, states, busy))
 
 
 def expected_wait(
@@ -92,22 +99,21 @@ def expected_wait(
     recent: Sequence[float],
     counters: Mapping[str, Counter],
     states: Mapping[str, CounterState],
+    busy_services: Collection[str] = (),
 ) -> float:
     """Seconds until a ticket with `ahead` tickets before it is called.
 
     Counters that are busy finish their current visitor in half a service time on average.
     """
     per_visit = mean_service_seconds(service, recent)
-    share = capacity(service.id, counters, states)
+    share = capacity(service.id, counters, states, busy_services)
     if share <= 0:
         return float(ahead + 1) * per_visit
-    busy = sum(
-        _share(counters[cid], service.id)
+    serving_now = sum(
+        _share(counters[cid], service.id, busy_services)
         for cid, st in states.items()
-        if cid in counters and st.ticket_id is not None and _is_open(st)
+        if cid in counters and st.ticket_id is not None and counters[cid].serves(service.id)
     )
-    free_slots = max(share - busy, 0.0)
-    queue_work = ahead * per_visit + busy * per_visit / 2
-    if ahead == 0 and free_slots > 0:
+    if ahead == 0 and share - serving_now > 0:
         return 0.0
-    return queue_work / share
+    return (ahead * per_visit + serving_now * per_visit / 2) / share

@@ -31,10 +31,11 @@ def issue_ticket(work: Work, cmd: c.IssueTicket) -> Data:
     count = work.state.walk_ins_today[service.id]
     require_available(work.site, service, work.now, count, force=cmd.force)
     ticket = new_ticket(work, service, TicketKind.WALK_IN, cmd.language, cmd.channel, cmd.priority)
-    estimate = view(work, ticket)["expected_wait_s"]
-    ticket = replace(ticket, estimated_wait_s=float(estimate))
+    work.put(ticket)
+    shown = view(work, ticket)
+    ticket = replace(ticket, estimated_wait_s=float(shown["expected_wait_s"]))
     work.put(ticket, issued(ticket))
-    return {"ticket": view(work, ticket)}
+    return {"ticket": shown}
 
 
 def _todays_ticket(work: Work, appointments: list[Appointment]) -> Ticket | None:

@@ -12,7 +12,7 @@ test: deps venv lint
 	$(BIN)/pytest
 
 demo: venv
-	$(BIN)/loket simulate --config config/townhall.yaml --visitors 3000 --seed 1
+	$(BIN)/loket simulate --config config/townhall.yaml --visitors 300 --seed 1 --day 2026-12-03
 
 simulate: demo
 

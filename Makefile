@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # Debian packages the test suite needs (installed when run as root on Debian).
-DEB_PACKAGES ?=
+DEB_PACKAGES ?= mosquitto socat zbar-tools
 
 .PHONY: test demo lint format bench simulate deps venv clean
 

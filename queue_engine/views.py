@@ -56,6 +56,7 @@ def ticket_view(
         "transfers": len(ticket.transfers),
         "position": None,
         "expected_wait_s": None,
+        "token": ticket.token,
     }
     if ticket.status is TicketStatus.WAITING:
         est = estimate(

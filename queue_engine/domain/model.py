@@ -300,6 +300,8 @@ class Ticket:
     visit_services: tuple[str, ...] = ()
     estimated_wait_s: float | None = None
     served_s: float = 0.0
+    #: Unguessable key of the ticket's live-status page (the QR code); identifies no one.
+    token: str = ""
 
     @property
     def is_final(self) -> bool:

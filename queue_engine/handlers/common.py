@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
 from typing import Any
 
@@ -64,6 +65,7 @@ def new_ticket(
         status=TicketStatus.WAITING,
         issued_at=work.now,
         queued_since=work.now,
+        token=secrets.token_urlsafe(16),
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +22,7 @@ from queue_engine.domain.commands import Command, Tick
 from queue_engine.domain.errors import DomainError, InvalidCommand
 from queue_engine.domain.model import Site, utc
 from queue_engine.handlers import HANDLERS
-from queue_engine.ports import PurgeReport, RequestRecord, Store, Transaction
+from queue_engine.ports import Change, PurgeReport, RequestRecord, Store, Transaction
 from queue_engine.state import QueueState
 from queue_engine.work import Work
 
@@ -73,12 +74,15 @@ class Engine:
         self.store = store
         self._lock = threading.Lock()
         self._state: QueueState | None = None
+        self._last_now: datetime | None = None
 
     @property
     def state(self) -> QueueState:
-        """The in-memory state (load it with `refresh` or any command first)."""
+        """The in-memory state, as of the last command (loaded from the store if needed)."""
         if self._state is None:
-            raise RuntimeError("the engine has not loaded its state yet; call refresh(now)")
+            if self._last_now is None:
+                raise RuntimeError("the engine has not loaded its state yet; call refresh(now)")
+            return self.refresh(self._last_now)
         return self._state
 
     def refresh(self, now: datetime) -> QueueState:
@@ -90,30 +94,54 @@ class Engine:
         day = self.site.local_day(now)
         start = self.site.at_local(day, datetime.min.time())
         end = self.site.at_local(day + timedelta(days=1), datetime.min.time())
+        self._last_now = now
         self._state = QueueState(self.site, tx.load(day, start, end), day)
         return self._state
 
     def execute(self, command: Command, now: datetime) -> Reply:
         """Apply `command` at `now`, once; a repeated request id returns the first reply."""
+        return self.execute_many([command], now)[0]
+
+    def execute_many(self, commands: Sequence[Command], now: datetime) -> list[Reply]:
+        """Apply commands in order, in one transaction (a group commit), one reply each.
+
+        Each command sees the ones before it. Nothing is acknowledged before the commit:
+        if it fails, the exception propagates, no reply is valid, and the engine reloads
+        its state from the store before the next command.
+        """
         now = utc(now)
-        handler = HANDLERS.get(type(command))
         with self._lock:
-            with self.store.transaction() as tx:
-                state = self._state
-                if tx.stale or state is None or state.day != self.site.local_day(now):
-                    state = self._load(tx, now)
-                stored = tx.reply_for(command.actor, command.request_id)
-                if stored is not None:
-                    return replace(Reply.from_json(stored), replayed=True)
-                work = Work(state, tx, now)
-                reply = self._run(handler, work, command)
-                if reply.ok:
-                    tx.write(work.change, self._record(command, now, reply))
-                else:
-                    tx.write(type(work.change)(), self._record(command, now, reply))
-            if reply.ok:
-                state.apply(work.change)
-        return reply
+            self._last_now = now
+            try:
+                with self.store.transaction() as tx:
+                    state = self._state
+                    if tx.stale or state is None or state.day != self.site.local_day(now):
+                        state = self._load(tx, now)
+                    return self._apply_all(tx, state, commands, now)
+            except BaseException:
+                self._state = None
+                raise
+
+    def _apply_all(
+        self, tx: Transaction, state: QueueState, commands: Sequence[Command], now: datetime
+    ) -> list[Reply]:
+        replies: list[Reply] = []
+        seen: dict[tuple[str, str], Reply] = {}
+        for command in commands:
+            key = (command.actor, command.request_id)
+            stored = tx.reply_for(*key)
+            if key in seen or stored is not None:
+                first = seen[key] if key in seen else Reply.from_json(stored or "")
+                replies.append(replace(first, replayed=True))
+                continue
+            work = Work(state, tx, now)
+            reply = self._run(HANDLERS.get(type(command)), work, command)
+            change = work.change if reply.ok else Change()
+            tx.write(change, self._record(command, now, reply))
+            state.apply(change)
+            seen[key] = reply
+            replies.append(reply)
+        return replies
 
     def _run(self, handler: Any, work: Work, command: Command) -> Reply:
         if not command.request_id:
@@ -138,4 +166,6 @@ class Engine:
         """Purge personal data older than the site's retention period."""
         before = utc(now) - timedelta(days=self.site.policy.retention_days)
         with self._lock:
+            self._state = None  # memory may hold what was purged: reload it
+            self._last_now = utc(now)
             return self.store.purge_personal_data(before)

@@ -303,3 +303,24 @@ def test_retention_purges_personal_data_and_keeps_the_kpis(desk: Desk) -> None:
     with store.transaction() as tx:
         assert tx.find_appointments("SECRET1") == []
     assert compute_kpis(store.events(), desk.engine.site).rows("overall") == before
+
+
+def test_a_batch_is_one_group_commit_each_command_seeing_the_ones_before(desk: Desk) -> None:
+    desk.open("c2")
+    batch = [
+        c.IssueTicket(request_id="b1", actor="k1", service_id="passport"),
+        c.IssueTicket(request_id="b2", actor="k1", service_id="passport"),
+        c.IssueTicket(request_id="b1", actor="k1", service_id="passport"),  # a retry
+        c.CallNext(request_id="b3", actor="c2", counter_id="c2"),
+        c.CallNext(request_id="b4", actor="c2", counter_id="c2"),  # refused: P001 still called
+    ]
+    replies = desk.engine.execute_many(batch, desk.now)
+    numbers = [r.data["ticket"]["number"] if r.ok else r.error_code for r in replies]
+    assert numbers == ["P001", "P002", "P001", "P001", "invalid_transition"]
+    assert replies[2].replayed and not replies[0].replayed
+    assert (
+        desk.run(c.IssueTicket, request_id="b2", actor="k1", service_id="eid").data["ticket"][
+            "number"
+        ]
+        == "P002"
+    )

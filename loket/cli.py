@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "loket.cmd_config",
     "loket.cmd_appointments",
     "loket.cmd_simulate",
+    "loket.cmd_hub",
 )
 
 

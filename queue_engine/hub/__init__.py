@@ -1,0 +1,1 @@
+"""The hub process: a site's queue served over MQTT."""

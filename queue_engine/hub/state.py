@@ -1,0 +1,96 @@
+"""What the hub publishes: retained state and call events, built from the engine's state."""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from queue_engine.domain.events import Event, TicketCalled, TicketRecalled
+from queue_engine.domain.model import Site, Ticket
+from queue_engine.protocol import messages as m
+from queue_engine.protocol.topics import Topics
+from queue_engine.state import QueueState
+from queue_engine.views import counter_status, service_status
+
+#: How many calls state/calls keeps.
+CALLS_KEPT = 10
+
+
+def call_of(site: Site, ticket: Ticket, counter_id: str, at: datetime, recall: int) -> m.Call:
+    """A call as displays see it: number and counter, nothing else about the visitor."""
+    counter = site.counters[counter_id]
+    return m.Call(
+        ticket_id=ticket.id,
+        number=ticket.number,
+        service_id=ticket.service_id,
+        counter_id=counter_id,
+        counter_name=counter.name,
+        zone=counter.zone,
+        language=ticket.language,
+        at=at,
+        recall=recall,
+    )
+
+
+class Snapshotter:
+    """Builds the retained messages and remembers what was last published, to skip repeats."""
+
+    def __init__(self, site: Site, topics: Topics) -> None:
+        self.site = site
+        self.topics = topics
+        self.calls: deque[m.Call] = deque(maxlen=CALLS_KEPT)
+        self._published: dict[str, str] = {}
+
+    def restore_calls(self, events: Iterable[Event], state: QueueState) -> None:
+        """Rebuild the recent calls from today's event log (after a restart)."""
+        for event in events:
+            if isinstance(event, TicketCalled | TicketRecalled):
+                ticket = state.tickets.get(event.ticket_id)
+                if ticket is not None and event.counter_id in self.site.counters:
+                    recall = event.recall_count if isinstance(event, TicketRecalled) else 0
+                    self.calls.appendleft(
+                        call_of(self.site, ticket, event.counter_id, event.at, recall)
+                    )
+
+    def add_call(self, call: m.Call) -> None:
+        """Remember a new call (newest first)."""
+        self.calls.appendleft(call)
+
+    def messages(self, state: QueueState, now: datetime) -> list[tuple[str, str]]:
+        """Every retained (topic, JSON) pair as it should be now."""
+        services = [
+            m.ServiceState.model_validate(row) for row in service_status(self.site, state, now)
+        ]
+        out = [(self.topics.services, _json(m.ServicesState(at=now, services=services)))]
+        for row in counter_status(self.site, state):
+            message = m.CounterStateMessage(at=now, **row)
+            out.append((self.topics.counter(row["id"]), _json(message)))
+        out.append((self.topics.calls, _json(m.CallsState(at=now, calls=list(self.calls)))))
+        return out
+
+    def changed(self, state: QueueState, now: datetime) -> list[tuple[str, str]]:
+        """The retained messages whose content (apart from the time stamp) changed."""
+        fresh = []
+        for topic, payload in self.messages(state, now):
+            key = _without_time(payload)
+            if self._published.get(topic) != key:
+                self._published[topic] = key
+                fresh.append((topic, payload))
+        return fresh
+
+    def forget(self) -> None:
+        """Publish everything again next time (after a reconnect)."""
+        self._published.clear()
+
+
+def _json(message: m.Message) -> str:
+    return message.model_dump_json()
+
+
+def _without_time(payload: str) -> str:
+    data: dict[str, Any] = json.loads(payload)
+    data.pop("at", None)
+    return json.dumps(data, sort_keys=True)

@@ -1,0 +1,1 @@
+"""The MQTT contract: topics, message schemas, and how a command becomes an engine command."""

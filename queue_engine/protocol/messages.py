@@ -1,0 +1,253 @@
+"""The payload of every MQTT message, as pydantic models; `v` is the schema version.
+
+Commands carry their `request_id` in the payload (so requests work on MQTT 3.1.1 too);
+on MQTT 5 the hub also echoes the correlation data. Payloads are JSON objects of at most
+MAX_PAYLOAD bytes. Nothing here carries a name: tickets are numbers, devices are ids.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from queue_engine.domain.model import (
+    CancelReason,
+    Channel,
+    CounterStatus,
+    PriorityClass,
+)
+
+SCHEMA_VERSION: Literal[1] = 1
+#: Largest payload the hub reads; larger ones are refused unread.
+MAX_PAYLOAD = 64 * 1024
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+RequestId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Language = Literal["nl", "fr", "en", "de"]
+TicketNumber = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,2}[0-9]{3}$")]
+
+
+class Message(BaseModel):
+    """Base of every payload: strict about unknown fields, versioned."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    v: Literal[1] = SCHEMA_VERSION
+
+
+# --- commands (cmd/<device>/<verb>) ------------------------------------------------------
+
+
+class Request(Message):
+    """Every command: a client-chosen id; a retry with the same id gets the first reply."""
+
+    request_id: RequestId
+
+
+class IssueTicketRequest(Request):
+    """A walk-in ticket (kiosk), or one issued by staff at the desk or for a phone call."""
+
+    service_id: Id
+    language: Language | None = None
+    channel: Channel = Channel.KIOSK
+    priority: PriorityClass = PriorityClass.NORMAL
+    force: bool = False
+
+
+class CheckInRequest(Request):
+    """Check in with a booking code (typed or scanned)."""
+
+    booking_code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    language: Language | None = None
+
+
+class TicketRef(Request):
+    """A command about one ticket, by id or by its number (e.g. "P012")."""
+
+    ticket_id: int | None = None
+    number: TicketNumber | None = None
+
+
+class AddVisitServiceRequest(TicketRef):
+    """The visitor accepted a related service (nudging)."""
+
+    service_id: Id
+
+
+class CounterRequest(Request):
+    """A command for a counter; a staff terminal may omit its own counter."""
+
+    counter_id: Id | None = None
+
+
+class CallTicketRequest(CounterRequest):
+    """Call one particular ticket."""
+
+    ticket_id: int | None = None
+    number: TicketNumber | None = None
+
+
+class ReactivateRequest(TicketRef):
+    """A no-show who turned up, or a held ticket, back to its place."""
+
+
+class HoldRequest(CounterRequest):
+    """Put the counter's ticket (or a given one) aside."""
+
+    ticket_id: int | None = None
+    number: TicketNumber | None = None
+    minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
+
+
+class TransferRequest(CounterRequest):
+    """Send the counter's ticket (or a given one) to another service or counter."""
+
+    ticket_id: int | None = None
+    number: TicketNumber | None = None
+    to_service_id: Id | None = None
+    to_counter_id: Id | None = None
+    note: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class CancelRequest(TicketRef):
+    """Withdraw a ticket."""
+
+    reason: CancelReason = CancelReason.WITHDRAWN
+
+
+class CounterStatusRequest(CounterRequest):
+    """Open, pause or close the counter."""
+
+    status: CounterStatus
+
+
+#: Every verb and the payload it takes.
+REQUESTS: dict[str, type[Request]] = {
+    "issue_ticket": IssueTicketRequest,
+    "check_in": CheckInRequest,
+    "add_visit_service": AddVisitServiceRequest,
+    "call_next": CounterRequest,
+    "call_ticket": CallTicketRequest,
+    "recall": CounterRequest,
+    "start": CounterRequest,
+    "finish": CounterRequest,
+    "no_show": CounterRequest,
+    "reactivate": ReactivateRequest,
+    "hold": HoldRequest,
+    "transfer": TransferRequest,
+    "cancel": CancelRequest,
+    "counter_status": CounterStatusRequest,
+}
+
+
+# --- replies (reply/<device>) ------------------------------------------------------------
+
+
+class ErrorBody(BaseModel):
+    """Why a command was refused: a stable code and a message for people."""
+
+    code: str
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ReplyMessage(Message):
+    """The hub's answer to one request."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    request_id: str
+    ok: bool
+    data: dict[str, Any] = Field(default_factory=dict)
+    error: ErrorBody | None = None
+
+
+# --- state (retained) and events ---------------------------------------------------------
+
+
+class ServiceState(BaseModel):
+    """One service as the kiosk and displays see it."""
+
+    id: str
+    names: dict[str, str]
+    prefix: str
+    quick: bool
+    walk_in: bool
+    waiting: int
+    waiting_priority: int
+    longest_wait_s: int
+    expected_wait_s: int
+    available: bool
+    reason: str | None = None
+    next_available: datetime | None = None
+
+
+class ServicesState(Message):
+    """state/services: every service, republished when something changes."""
+
+    at: datetime
+    services: list[ServiceState]
+
+
+class CounterStateMessage(Message):
+    """state/counters/<id>: a counter's status and the number it serves."""
+
+    at: datetime
+    id: str
+    name: str
+    zone: str | None = None
+    status: CounterStatus
+    ticket: str | None = None
+    ticket_status: str | None = None
+    services: list[str] = Field(default_factory=list)
+
+
+class Call(BaseModel):
+    """One call of a ticket to a counter: number and counter only."""
+
+    ticket_id: int
+    number: str
+    service_id: str
+    counter_id: str
+    counter_name: str
+    zone: str | None = None
+    language: str
+    at: datetime
+    recall: int = 0
+
+
+class CallsState(Message):
+    """state/calls: the last calls, newest first, for displays that (re)connect."""
+
+    at: datetime
+    calls: list[Call]
+
+
+class CalledEvent(Message):
+    """events/called: one call (or recall), for the chime and the announcement."""
+
+    call: Call
+
+
+class DeviceStatus(Message):
+    """devices/<id>/status: presence (retained; the last will says offline)."""
+
+    device: str
+    online: bool
+    at: datetime | None = None
+    role: str | None = None
+    version: str | None = None
+    printer: str | None = None
+    detail: str | None = None
+
+
+#: Every message with its topic pattern, for the schema documentation.
+MESSAGES: dict[str, type[BaseModel]] = {
+    **{f"cmd-{verb}": model for verb, model in REQUESTS.items()},
+    "reply": ReplyMessage,
+    "state-services": ServicesState,
+    "state-counter": CounterStateMessage,
+    "state-calls": CallsState,
+    "event-called": CalledEvent,
+    "device-status": DeviceStatus,
+}

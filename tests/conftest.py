@@ -24,3 +24,6 @@ def engine(site: Site) -> Engine:
 def desk(engine: Engine) -> Desk:
     """Tuesday 1 December 2026, 10:00 in Brussels: the town hall is open."""
     return Desk(engine, local("2026-12-01 10:00"))
+
+
+from tests.mqtt_fixtures import clock, connect, hub, mosquitto  # noqa: E402, F401

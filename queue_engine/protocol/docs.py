@@ -1,0 +1,103 @@
+"""The contract as files an integrator can read: JSON Schemas and a Markdown table of topics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from queue_engine.protocol import messages as m
+from queue_engine.protocol.dispatch import ROLE_VERBS
+from queue_engine.protocol.topics import ROOT, VERSION
+
+#: (topic under loket/v1/<site>/, publisher, readers, retained, QoS, schema, what)
+TOPIC_ROWS = (
+    ("cmd/<device>/<verb>", "kiosk, staff terminal", "hub", "no", 1, "cmd-<verb>",
+     "a command; `request_id` in the payload; a retry with the same id gets the first reply"),
+    ("reply/<device>", "hub", "that device only", "no", 1, "reply",
+     "the answer, matched by `request_id` (and MQTT 5 correlation data when sent)"),
+    ("state/services", "hub", "everyone", "yes", 1, "state-services",
+     "per service: waiting, longest and expected wait, available or why not and until when"),
+    ("state/counters/<counter>", "hub", "everyone", "yes", 1, "state-counter",
+     "a counter's status (open/paused/closed) and the number it serves"),
+    ("state/calls", "hub", "everyone", "yes", 1, "state-calls",
+     "the last 10 calls, newest first, for displays that (re)connect"),
+    ("events/called", "hub", "displays, staff terminals", "no", 1, "event-called",
+     "one call or recall: chime and announcement"),
+    ("devices/<device>/status", "each device (the hub as `hub`)", "hub, dashboards", "yes", 1,
+     "device-status", "presence; the last will says offline; printer status for kiosks"),
+)  # fmt: skip
+
+
+def write_schemas(out: Path) -> list[Path]:
+    """Write one JSON Schema per message and topics.md into `out`; return the files."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, model in m.MESSAGES.items():
+        path = out / f"{name}.schema.json"
+        schema = model.model_json_schema()
+        schema["$id"] = f"{name}.schema.json"
+        path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(path)
+    topics = out / "topics.md"
+    topics.write_text(topics_markdown(), encoding="utf-8")
+    written.append(topics)
+    return written
+
+
+def topics_markdown() -> str:
+    """The Markdown page of topics and commands."""
+    lines = [
+        "# Loket MQTT contract",
+        "",
+        f"All topics live under `{ROOT}/{VERSION}/<site>/`. Payloads are UTF-8 JSON objects "
+        f"of at most {m.MAX_PAYLOAD // 1024} KiB with a schema version `v` "
+        f"(now {m.SCHEMA_VERSION}); each has a JSON Schema in this folder. Times are "
+        "ISO 8601 with an offset. Ids (site, device, counter, service) are 1-64 letters, "
+        "digits, `-` or `_`. No payload that many devices can read carries personal data: "
+        "tickets are numbers, devices and counters are ids.",
+        "",
+        "| topic | published by | read by | retained | QoS | schema | what |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for topic, pub, readers, retained, qos, schema, what in TOPIC_ROWS:
+        link = f"[{schema}]({schema}.schema.json)" if "<" not in schema else "see below"
+        lines.append(f"| `{topic}` | {pub} | {readers} | {retained} | {qos} | {link} | {what} |")
+    lines += [
+        "",
+        "## Commands",
+        "",
+        "The device id in the topic is what the broker's ACL vouches for: a device may "
+        "publish only under its own id. The hub then checks the device's role.",
+        "",
+        "| verb | schema | kiosk | staff terminal | display |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for verb in m.REQUESTS:
+        roles = ["yes" if verb in ROLE_VERBS[r] else "no" for r in ("kiosk", "staff", "display")]
+        lines.append(
+            f"| `{verb}` | [cmd-{verb}](cmd-{verb}.schema.json) | " + " | ".join(roles) + " |"
+        )
+    lines += [
+        "",
+        "A staff terminal acts for its own counter: `counter_id` may be left out and may not "
+        "name another counter. A kiosk issues kiosk tickets only (no `force`). Tickets are "
+        "named by `ticket_id` or by `number` (e.g. `P012`).",
+        "",
+        "## Replies",
+        "",
+        '`{"v": 1, "request_id": …, "ok": true, "data": {…}}` or '
+        '`{"v": 1, "request_id": …, "ok": false, "error": {"code", "message", '
+        '"details"}}`. `data.ticket` describes the ticket as the command left it (number, '
+        "service and its name in the ticket's language, status, position, expected wait in "
+        "seconds, counter, and `token`, the key of its live page — for the requesting device "
+        "only). Check-in adds `documents` and `offers` (related services).",
+        "",
+        "Error codes: `invalid_request` (bad JSON or schema), `too_large`, `unknown_verb`, "
+        "`unknown_device`, `forbidden` (the role may not), `not_found`, `invalid_transition` "
+        "(the ticket or counter is not in a state that allows it), `invalid_command`, "
+        "`not_available` (with `details.reason` and `details.next_available`), "
+        "`check_in_refused` (with `details.reason`), `unavailable` (the hub could not store "
+        "the command: retry with the same request id).",
+        "",
+    ]
+    return "\n".join(lines)

@@ -36,6 +36,9 @@ class QueueState:
         self.next_ticket_id = snapshot.next_ticket_id
         self.in_use: dict[str, int] = {}
         self.active_ids: set[int] = set()
+        #: Waiting tickets by service, and those sent to one counter, for fast look-ups.
+        self.waiting_by_service: dict[str, dict[int, Ticket]] = defaultdict(dict)
+        self.targeted: dict[str, dict[int, Ticket]] = defaultdict(dict)
         self.walk_ins_today: dict[str, int] = defaultdict(int)
         self.recent: dict[str, deque[float]] = defaultdict(
             lambda: deque(maxlen=site.policy.estimate_sample)
@@ -50,6 +53,7 @@ class QueueState:
             self._put(ticket, new=True)
 
     def _put(self, ticket: Ticket, new: bool) -> None:
+        self._index(self.tickets.get(ticket.id), ticket)
         if ticket.is_final:
             if self.in_use.get(ticket.number) == ticket.id:
                 del self.in_use[ticket.number]
@@ -60,6 +64,16 @@ class QueueState:
         if new and ticket.day == self.day and ticket.kind is TicketKind.WALK_IN:
             self.walk_ins_today[original_service(ticket)] += 1
         self.tickets[ticket.id] = ticket
+
+    def _index(self, before: Ticket | None, after: Ticket) -> None:
+        if before is not None:
+            self.waiting_by_service[before.service_id].pop(before.id, None)
+            if before.target_counter_id is not None:
+                self.targeted[before.target_counter_id].pop(before.id, None)
+        if after.status is TicketStatus.WAITING:
+            self.waiting_by_service[after.service_id][after.id] = after
+            if after.target_counter_id is not None:
+                self.targeted[after.target_counter_id][after.id] = after
 
     def _note_done(self, ticket: Ticket) -> None:
         if ticket.day == self.day and ticket.served_s > 0:
@@ -81,8 +95,7 @@ class QueueState:
 
     def waiting(self) -> list[Ticket]:
         """Tickets waiting to be called."""
-        tickets = (self.tickets[i] for i in self.active_ids)
-        return [t for t in tickets if t.status is TicketStatus.WAITING]
+        return [t for queue in self.waiting_by_service.values() for t in queue.values()]
 
     def active(self) -> list[Ticket]:
         """Tickets that are not done or cancelled."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,7 @@ def ticket_view(
     waiting: Iterable[Ticket],
     recent: Mapping[str, Sequence[float]],
     counters: Mapping[str, CounterState],
+    busy: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """A ticket as devices see it: number, service, status, place in the queue, counter."""
     service = site.services[ticket.service_id]
@@ -60,7 +61,7 @@ def ticket_view(
     }
     if ticket.status is TicketStatus.WAITING:
         est = estimate(
-            ticket, waiting, service, recent.get(service.id, ()), site.counters, counters
+            ticket, waiting, service, recent.get(service.id, ()), site.counters, counters, busy
         )
         view["position"] = est.position
         view["expected_wait_s"] = round(est.expected_wait_s)

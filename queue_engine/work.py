@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Collection, Container
 from datetime import date, datetime
 
 from queue_engine.domain.errors import NotFound
 from queue_engine.domain.events import Event
-from queue_engine.domain.model import Appointment, Counter, CounterState, Service, Ticket
+from queue_engine.domain.model import (
+    Appointment,
+    Counter,
+    CounterState,
+    Service,
+    Ticket,
+    TicketStatus,
+)
 from queue_engine.ports import Change, Transaction
 from queue_engine.state import QueueState
 
@@ -67,6 +74,37 @@ class Work:
             self._active.pop(ticket.id, None)
         else:
             self._active[ticket.id] = ticket
+
+    def waiting_in(self, services: Collection[str], counter_id: str | None = None) -> list[Ticket]:
+        """Waiting tickets of these services (and those sent to `counter_id`), as changed."""
+        found: dict[int, Ticket] = {}
+        for service_id in services:
+            found.update(self.state.waiting_by_service.get(service_id, {}))
+        if counter_id is not None:
+            found.update(self.state.targeted.get(counter_id, {}))
+        for ticket in self.change.tickets.values():
+            wanted = ticket.service_id in services or (
+                counter_id is not None and ticket.target_counter_id == counter_id
+            )
+            if ticket.status is TicketStatus.WAITING and wanted:
+                found[ticket.id] = ticket
+            else:
+                found.pop(ticket.id, None)
+        return list(found.values())
+
+    def busy_services(self) -> set[str]:
+        """Services with someone waiting, as changed."""
+        busy = {s for s, queue in self.state.waiting_by_service.items() if queue}
+        touched = {t.service_id for t in self.change.tickets.values()}
+        touched |= {
+            self.state.tickets[i].service_id for i in self.change.tickets if i in self.state.tickets
+        }
+        for service_id in touched:
+            if self.waiting_in([service_id]):
+                busy.add(service_id)
+            else:
+                busy.discard(service_id)
+        return busy
 
     def put(self, ticket: Ticket, *events: Event) -> Ticket:
         """Record a new version of `ticket` and what happened to it."""

@@ -85,11 +85,16 @@ def estimate(
     recent: Sequence[float],
     counters: Mapping[str, Counter],
     states: Mapping[str, CounterState],
+    busy: Collection[str] | None = None,
 ) -> Estimate:
-    """Position (1 = next) and expected wait in seconds for a waiting ticket."""
+    """Position (1 = next) and expected wait in seconds for a waiting ticket.
+
+    `busy` is the set of services with someone waiting (default: those in `waiting`).
+    """
     waiting = list(waiting)
     ahead = len(ahead_of(ticket, waiting))
-    busy = {t.service_id for t in waiting}
+    if busy is None:
+        busy = {t.service_id for t in waiting}
     return Estimate(ahead + 1, expected_wait(ahead, service, recent, counters, states, busy))
 
 

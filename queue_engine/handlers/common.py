@@ -28,8 +28,9 @@ STAFF_CHANNELS = frozenset({Channel.DESK, Channel.PHONE})
 def view(work: Work, ticket: Ticket) -> Data:
     """The reply view of `ticket` as the command leaves it."""
     counters = {cid: work.counter_state(cid) for cid in work.site.counters}
-    waiting = [t for t in work.tickets() if t.status is TicketStatus.WAITING]
-    return ticket_view(work.site, ticket, waiting, work.state.recent, counters)
+    waiting = work.waiting_in([ticket.service_id])
+    busy = work.busy_services()
+    return ticket_view(work.site, ticket, waiting, work.state.recent, counters, busy)
 
 
 def check_language(work: Work, language: str) -> None:

@@ -108,7 +108,9 @@ def call_next(work: Work, cmd: c.CallNext) -> Data:
     """Call the next visitor by the site's policy."""
     state = _free_for_call(work, cmd.counter_id)
     counter = work.counter(cmd.counter_id)
-    choice = choose_next(counter, state, work.tickets(), work.site.policy, work.now)
+    services = [cs.service_id for cs in counter.services]
+    waiting = work.waiting_in(services, counter.id)
+    choice = choose_next(counter, state, waiting, work.site.policy, work.now)
     if choice is None:
         return {"ticket": None, "message": f"nobody is waiting for {counter.name}"}
     ticket = _called(work, choice.ticket, counter.id, specific=False)

@@ -187,6 +187,8 @@ class Hub:
             log.info("refused %s from %s: %s", job.verb, job.device_id, refused.message)
         except ValueError as error:
             job.refused = Refused("", "invalid_request", str(error)).reply()
+        except RecursionError:  # json.loads on deeply nested junk, before any schema check
+            job.refused = Refused("", "invalid_request", "the payload is nested too deeply").reply()
         return job
 
     def _handle(self, batch: list[Incoming]) -> None:
@@ -214,10 +216,13 @@ class Hub:
                 self._announce(job, reply, now)
 
     def _answer(self, job: _Job, message: m.ReplyMessage) -> None:
+        try:
+            payload = message.model_dump_json().encode()
+        except ValueError:  # a request id read from raw JSON may hold a lone surrogate
+            log.info("the request id from %s is not valid UTF-8; replied without it", job.device_id)
+            payload = message.model_copy(update={"request_id": ""}).model_dump_json().encode()
         self.connection.publish(
-            self.topics.reply(job.device_id),
-            message.model_dump_json().encode(),
-            correlation=job.incoming.correlation,
+            self.topics.reply(job.device_id), payload, correlation=job.incoming.correlation
         )
         result = "ok" if message.ok else (message.error.code if message.error else "error")
         self.metrics.observe(job.verb, result, time.perf_counter() - job.started)

@@ -206,6 +206,8 @@ def _sample(
 def _unusable(exc: Exception) -> int:
     """Report an error that stopped the command."""
     if isinstance(exc, ImportError):
-        exc = UsageError(f"the printer drivers cannot be imported ({exc}); reinstall Loket")
+        exc = UsageError(
+            f"the printer drivers cannot be imported ({exc}); reinstall Loket (pip install -e .)"
+        )
     print(f"error: {exc}", file=sys.stderr)
     return UNUSABLE

@@ -31,21 +31,28 @@ def sample_ticket(
     config: SiteConfig | None = None,
     footer: str | None = None,
 ) -> TicketPrint:
-    """A realistic walk-in (or appointment) ticket; site name and URL from `config` if given."""
+    """A realistic walk-in (or appointment) ticket.
+
+    With a site `config`: its name and URL template, and its first service that takes
+    walk-ins (or appointments).
+    """
     lang = language_or_default(language)
-    site_name, template = SAMPLE_SITE, SAMPLE_URL
+    site_name, template, prefix = SAMPLE_SITE, SAMPLE_URL, "P"
     service, documents = _SERVICE[lang], _DOCUMENTS[lang]
     if config is not None:
         site_name, template = config.site.name, config.site.ticket_url_template or ""
-        first = config.services[0]
-        names = {str(key): name for key, name in first.names.items()}
-        lists = {str(key): tuple(items) for key, items in first.documents.items()}
+        chosen = next(
+            (s for s in config.services if (s.appointments if appointment else s.walk_in)),
+            config.services[0],
+        )
+        names = {str(key): name for key, name in chosen.names.items()}
+        lists = {str(key): tuple(items) for key, items in chosen.documents.items()}
         service = names.get(lang) or names[config.site.default_language]
-        documents = lists.get(lang, ())
+        documents, prefix = lists.get(lang, ()), chosen.prefix
     later = issued_at.replace(minute=30) if issued_at.minute < 30 else issued_at
     return TicketPrint(
         site_name=site_name,
-        number="P012",
+        number=f"{prefix}012",
         service_name=service,
         language=lang,
         issued_at=issued_at,

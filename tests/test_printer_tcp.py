@@ -126,3 +126,9 @@ def test_a_device_that_is_not_a_printer_is_an_error() -> None:
         web.join()
     assert report.status is PrinterStatus.ERROR
     assert "answered 0x48 to status query DLE EOT 1, which is not a printer status" in report.detail
+
+
+def test_a_host_name_is_resolved_and_every_address_tried() -> None:
+    with tcp_fake() as fake:
+        report = printer_status(f"tcp:localhost:{fake.port}")
+    assert report.status is PrinterStatus.ONLINE

@@ -6,6 +6,7 @@ the reason and the printer's status, and shows the number and QR code on screen 
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from .ticket import TicketPrint
 from .transports import Transport, open_transport
 
 DEFAULT_TIMEOUT = 10.0
+log = logging.getLogger(__name__)
 
 #: The status to report when a job failed before the printer could say anything.
 _STATUS_OF_FAILURE = {
@@ -89,6 +91,10 @@ def print_bytes(printer: Target, data: bytes, *, timeout: float = DEFAULT_TIMEOU
         sent = 0 if sent_before is None else transport.sent - sent_before
         status = _STATUS_OF_FAILURE[exc.failure]
         return PrintResult(False, status, str(exc), exc.failure, sent, _since(start))
+    except Exception as exc:  # a driver bug must not take the kiosk down: report it instead
+        log.exception("print job on %s failed unexpectedly", transport.label)
+        reason = f"{transport.label}: unexpected error: {exc!r}"
+        return PrintResult(False, PrinterStatus.ERROR, reason, Failure.IO_ERROR, 0, _since(start))
     finally:
         transport.close()
 
@@ -105,6 +111,9 @@ def printer_status(printer: Target, *, timeout: float = 3.0) -> StatusReport:
         return _status(transport, deadline)
     except PrinterError as exc:
         return StatusReport(_STATUS_OF_FAILURE[exc.failure], str(exc))
+    except Exception as exc:  # as in print_bytes: report, do not raise
+        log.exception("status query on %s failed unexpectedly", transport.label)
+        return StatusReport(PrinterStatus.ERROR, f"{transport.label}: unexpected error: {exc!r}")
     finally:
         transport.close()
 

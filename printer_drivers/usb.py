@@ -44,6 +44,9 @@ class UsbTransport:
             )
         try:
             self._claim(device, util)
+        except PrinterError:
+            util.dispose_resources(device)
+            raise
         except core.USBError as exc:
             util.dispose_resources(device)
             if exc.errno == 13:

@@ -117,7 +117,7 @@ def test_file_printer_appends_and_a_missing_device_is_not_found(tmp_path: Path) 
     assert target.read_bytes() == b"onetwo"
     start = time.monotonic()
     result = print_bytes("file:/dev/usb/lp-missing", b"x", timeout=1)
-    assert time.monotonic() - start < 0.5
+    assert time.monotonic() - start < 1.0
     assert not result.ok and result.failure is Failure.NOT_FOUND
     assert result.reason == (
         "file:/dev/usb/lp-missing: not found while opening (No such file or directory)"

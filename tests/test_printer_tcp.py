@@ -44,7 +44,7 @@ def test_a_silent_printer_is_offline_after_the_status_timeout() -> None:
     with tcp_fake(printer=FakePrinter(silent=True)) as fake:
         start = time.monotonic()
         result = print_ticket(f"{fake.url}?status_timeout=0.3", TICKET, MODEL, timeout=5)
-        assert 0.3 <= time.monotonic() - start < 1.0
+        assert 0.3 <= time.monotonic() - start < 2.0
         assert not result.ok and result.failure is Failure.NOT_READY
         assert result.status is PrinterStatus.OFFLINE
         assert result.reason == (
@@ -58,7 +58,7 @@ def test_a_printer_that_stops_reading_times_out_on_write() -> None:
     with tcp_fake(reading=False) as fake:
         start = time.monotonic()
         result = print_bytes(f"{fake.url}?status=off&write_timeout=0.5", b"\0" * 8_000_000)
-        assert time.monotonic() - start < 1.0
+        assert time.monotonic() - start < 2.0
         assert not result.ok and result.failure is Failure.TIMEOUT
         assert result.status is PrinterStatus.OFFLINE
         assert "of 8,000,000 bytes (time-out after 0.5 s)" in (result.reason or "")
@@ -101,7 +101,7 @@ def test_connect_timeout_when_the_printer_never_accepts() -> None:
         url = f"tcp:127.0.0.1:{server.getsockname()[1]}?connect_timeout=0.3"
         start = time.monotonic()
         report = printer_status(url, timeout=5)
-        assert time.monotonic() - start < 1.0
+        assert time.monotonic() - start < 2.0
         assert report.status is PrinterStatus.OFFLINE
         assert report.detail.endswith(
             "no connection within 0.3 s (printer off, wrong address, or a firewall)"

@@ -212,6 +212,7 @@ def test_retained_state_reaches_a_late_subscriber(hub: HubProcess, connect: Conn
 
 def test_device_presence_is_tracked_with_a_last_will(hub: HubProcess, connect: Connect) -> None:
     kiosk = started(connect("kiosk-inkom", role="kiosk", version="0.1.0"))
+
     def seen() -> object:
         presence = hub.hub.devices.presence("kiosk-inkom")
         return presence if presence and presence.online else None

@@ -92,7 +92,8 @@ class Mosquitto:
             raise RuntimeError(f"mosquitto is not installed; {INSTALL_HINT}")
         self.conf.write_text(
             f"listener {self.port} {self.host}\nallow_anonymous true\n"
-            f"set_tcp_nodelay true\npersistence false\nlog_dest stderr\n"
+            f"set_tcp_nodelay true\npersistence false\nmax_queued_messages 10000\n"
+            f"log_dest stderr\n"
             f"log_type error\nlog_type warning\n{self.extra}",
             encoding="utf-8",
         )

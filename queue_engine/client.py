@@ -100,7 +100,9 @@ class LoketClient:
     ) -> m.ReplyMessage:
         """Send a command and wait for its reply; retries reuse the request id, so the hub
         applies it once. Raises HubUnavailable when no reply comes, ValueError when the
-        command is malformed (before anything is sent)."""
+        command is malformed (before anything is sent). Nothing is sent while offline;
+        a command sent just before the link dropped may still arrive later: retry it
+        with the same `request_id` to learn its fate."""
         model = m.REQUESTS.get(verb)
         if model is None:
             raise ValueError(f"unknown command {verb!r}")
@@ -111,12 +113,15 @@ class LoketClient:
             self._pending[rid] = pending
         try:
             for _attempt in range(retries + 1):
-                self.connection.publish(
-                    self.topics.command(self.device_id, verb),
-                    payload,
-                    correlation=rid.encode(),
-                    response_topic=self.topics.reply(self.device_id),
-                )
+                # Never leave a command queued while offline: paho would send it after
+                # the caller gave up, and the hub would act on it unseen.
+                if self.connection.wait_online(timeout / (retries + 1)):
+                    self.connection.publish(
+                        self.topics.command(self.device_id, verb),
+                        payload,
+                        correlation=rid.encode(),
+                        response_topic=self.topics.reply(self.device_id),
+                    )
                 if pending.done.wait(timeout / (retries + 1)):
                     assert pending.reply is not None
                     return pending.reply

@@ -105,7 +105,7 @@ class Connection:
             self._client.username_pw_set(broker.username, broker.password)
         if will is not None:
             self._client.will_set(will[0], will[1], qos=1, retain=True)
-        self._client.reconnect_delay_set(1, 5)
+        self._client.reconnect_delay_set(1, 2)
         self._client.on_socket_open = _nodelay
         self._client.on_connect = self._connected
         self._client.on_disconnect = self._disconnected

@@ -56,10 +56,16 @@ def _raw_request_id(payload: bytes) -> str:
     """The request id of a payload that failed validation, if one can be found at all."""
     try:
         raw = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return ""
     rid = raw.get("request_id") if isinstance(raw, dict) else None
-    return rid if isinstance(rid, str) and 0 < len(rid) <= 100 else ""
+    if not isinstance(rid, str) or not 0 < len(rid) <= 100:
+        return ""
+    try:
+        rid.encode("utf-8")  # a lone surrogate could not be sent back
+    except UnicodeEncodeError:
+        return ""
+    return rid
 
 
 def _describe(error: ValidationError) -> str:

@@ -7,6 +7,7 @@ needs nothing else installed. The tests use the same `Mosquitto` class.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import shutil
 import socket
@@ -14,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -163,12 +165,28 @@ class Amqtt:
         """Shut the broker down and end its thread."""
         if self._loop is None:
             return
-        asyncio.run_coroutine_threadsafe(self._broker.shutdown(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        loop = self._loop
+        asyncio.run_coroutine_threadsafe(self._broker.shutdown(), loop).result(10)
+        asyncio.run_coroutine_threadsafe(_cancel_the_rest(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
         if self._thread is not None:
             self._thread.join(timeout=5)
-        self._loop.close()
+        loop.close()
         self._loop = None
+        # amqtt can leave a client's server-side socket to the garbage collector; collect it
+        # here, quietly, rather than warn later in unrelated code.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
+
+
+async def _cancel_the_rest() -> None:
+    """Cancel the tasks amqtt left running, so their connections close."""
+    current = asyncio.current_task()
+    tasks = [t for t in asyncio.all_tasks() if t is not current]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def start_embedded(port: int = 0) -> Mosquitto | Amqtt:

@@ -70,11 +70,10 @@ def ticket_view(
 
 def service_status(site: Site, state: QueueState, now: datetime) -> list[dict[str, Any]]:
     """Per service: waiting count, expected wait for a new walk-in, and availability."""
-    waiting = state.waiting()
-    busy = {t.service_id for t in waiting}
+    busy = {sid for sid, queue in state.waiting_by_service.items() if queue}
     rows = []
     for service in site.services.values():
-        mine = [t for t in waiting if t.service_id == service.id]
+        mine = list(state.waiting_by_service.get(service.id, {}).values())
         ahead = sum(1 for t in mine if t.kind is TicketKind.WALK_IN)
         avail = availability(site, service, now, state.walk_ins_today[service.id])
         rows.append(
@@ -87,7 +86,7 @@ def service_status(site: Site, state: QueueState, now: datetime) -> list[dict[st
                 "waiting": len(mine),
                 "waiting_priority": sum(1 for t in mine if t.priority is PriorityClass.PRIORITY),
                 "longest_wait_s": round(
-                    max(((now - t.queued_since).total_seconds() for t in mine), default=0)
+                    max((now - min(t.queued_since for t in mine)).total_seconds(), 0) if mine else 0
                 ),
                 "expected_wait_s": round(_new_ticket_wait(site, state, service, ahead, busy)),
                 "available": avail.available,

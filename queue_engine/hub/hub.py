@@ -62,7 +62,7 @@ class Hub:
         devices: DeviceRegistry,
         clock: Clock = system_clock,
         tick_seconds: float = 15.0,
-        publish_interval: float = 0.1,
+        publish_interval: float = 0.25,
         batch: int = 200,
         metrics: HubMetrics | None = None,
     ) -> None:

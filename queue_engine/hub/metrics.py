@@ -6,7 +6,6 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
-from queue_engine.domain.model import TicketStatus
 from queue_engine.state import QueueState
 
 
@@ -45,12 +44,8 @@ class HubMetrics:
 
     def set_waiting(self, state: QueueState) -> None:
         """Update the waiting gauges."""
-        counts = dict.fromkeys(state.site.services, 0)
-        for ticket in state.active():
-            if ticket.status is TicketStatus.WAITING:
-                counts[ticket.service_id] = counts.get(ticket.service_id, 0) + 1
-        for service, count in counts.items():
-            self.waiting.labels(service).set(count)
+        for service in state.site.services:
+            self.waiting.labels(service).set(len(state.waiting_by_service.get(service, {})))
 
     def serve(self, port: int, address: str = "127.0.0.1") -> None:
         """Serve /metrics over HTTP on `address:port`."""

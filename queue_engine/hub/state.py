@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from queue_engine.domain.events import Event, TicketCalled, TicketRecalled
 from queue_engine.domain.model import Site, Ticket
@@ -59,38 +57,28 @@ class Snapshotter:
         """Remember a new call (newest first)."""
         self.calls.appendleft(call)
 
-    def messages(self, state: QueueState, now: datetime) -> list[tuple[str, str]]:
-        """Every retained (topic, JSON) pair as it should be now."""
-        services = [
-            m.ServiceState.model_validate(row) for row in service_status(self.site, state, now)
+    def messages(self, state: QueueState, now: datetime) -> list[tuple[str, m.Message]]:
+        """Every retained (topic, message) pair as it should be now."""
+        rows = service_status(self.site, state, now)
+        services = [m.ServiceState.model_validate(row) for row in rows]
+        out: list[tuple[str, m.Message]] = [
+            (self.topics.services, m.ServicesState(at=now, services=services))
         ]
-        out = [(self.topics.services, _json(m.ServicesState(at=now, services=services)))]
         for row in counter_status(self.site, state):
-            message = m.CounterStateMessage(at=now, **row)
-            out.append((self.topics.counter(row["id"]), _json(message)))
-        out.append((self.topics.calls, _json(m.CallsState(at=now, calls=list(self.calls)))))
+            out.append((self.topics.counter(row["id"]), m.CounterStateMessage(at=now, **row)))
+        out.append((self.topics.calls, m.CallsState(at=now, calls=list(self.calls))))
         return out
 
     def changed(self, state: QueueState, now: datetime) -> list[tuple[str, str]]:
         """The retained messages whose content (apart from the time stamp) changed."""
         fresh = []
-        for topic, payload in self.messages(state, now):
-            key = _without_time(payload)
+        for topic, message in self.messages(state, now):
+            key = message.model_dump_json(exclude={"at"})
             if self._published.get(topic) != key:
                 self._published[topic] = key
-                fresh.append((topic, payload))
+                fresh.append((topic, message.model_dump_json()))
         return fresh
 
     def forget(self) -> None:
         """Publish everything again next time (after a reconnect)."""
         self._published.clear()
-
-
-def _json(message: m.Message) -> str:
-    return message.model_dump_json()
-
-
-def _without_time(payload: str) -> str:
-    data: dict[str, Any] = json.loads(payload)
-    data.pop("at", None)
-    return json.dumps(data, sort_keys=True)

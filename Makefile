@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # Debian packages the test suite needs (installed when run as root on Debian).
-DEB_PACKAGES ?= mosquitto socat zbar-tools fonts-dejavu-core
+DEB_PACKAGES ?= mosquitto socat zbar-tools fonts-dejavu-core xvfb xauth espeak-ng libmtdev1
 
 .PHONY: test demo lint format bench simulate deps venv clean
 
@@ -38,7 +38,7 @@ $(VENV)/.installed: pyproject.toml
 		{ echo "Loket needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,ui]"
 	touch $@
 
 clean:

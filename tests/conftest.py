@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
+# Kivy reads these at import: no argv parsing, a private home, Python logging, no audio.
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="loket-kivy-"))
+os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
 import pytest
 
 from queue_engine.adapters.memory_store import MemoryStore
@@ -27,3 +36,12 @@ def desk(engine: Engine) -> Desk:
 
 
 from tests.mqtt_fixtures import clock, connect, hub, mosquitto  # noqa: E402, F401
+from tests.ui_fixtures import screenshots, ui_env, xvfb  # noqa: E402, F401
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say where the real-window tests left their screenshots."""
+    from tests.ui_fixtures import SCREENSHOTS
+
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"screenshots of the apps: {SCREENSHOTS}")

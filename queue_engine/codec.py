@@ -19,6 +19,7 @@ from queue_engine.domain.model import (
     Channel,
     CounterState,
     CounterStatus,
+    Lease,
     PriorityClass,
     Ticket,
     TicketKind,
@@ -160,3 +161,20 @@ def counter_state_to_dict(state: CounterState) -> dict[str, Any]:
 def counter_state_from_dict(data: Mapping[str, Any]) -> CounterState:
     """A counter's state from `counter_state_to_dict`'s output."""
     return _from_dict(CounterState, data, _COUNTER_STATE)
+
+
+_LEASE: _Decoders = {
+    "day": date.fromisoformat,
+    "numbers": _strings,
+    "leased_at": _datetime,
+}
+
+
+def lease_to_dict(lease: Lease) -> dict[str, Any]:
+    """A number lease as JSON-ready data."""
+    return _to_dict(lease)
+
+
+def lease_from_dict(data: Mapping[str, Any]) -> Lease:
+    """A number lease from `lease_to_dict` output."""
+    return _from_dict(Lease, data, _LEASE)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from queue_engine.domain.events import Event
-from queue_engine.domain.model import Appointment, CounterState, Ticket
+from queue_engine.domain.model import Appointment, CounterState, Lease, Ticket
 
 
 @dataclass
@@ -22,10 +22,16 @@ class Change:
     #: (service id, local day) -> last sequence number used that day.
     numbering: dict[tuple[str, date], int] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    leases: dict[str, Lease] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
-            self.tickets or self.appointments or self.counters or self.numbering or self.events
+            self.tickets
+            or self.appointments
+            or self.counters
+            or self.numbering
+            or self.events
+            or self.leases
         )
 
 
@@ -49,6 +55,8 @@ class Snapshot:
     counters: dict[str, CounterState]
     numbering: dict[tuple[str, date], int]
     next_ticket_id: int
+    #: Number leases of offline-capable kiosks, of the loaded day.
+    leases: dict[str, Lease] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ class Transaction(Protocol):
 
     def load(self, day: date, start: datetime, end: datetime) -> Snapshot:
         """Non-final tickets and the tickets of local `day`; appointments starting in
-        [start, end) (the UTC bounds of that day); counters; numbering of `day`."""
+        [start, end) (the UTC bounds of that day); counters; numbering and leases of `day`."""
         ...
 
     def reply_for(self, actor: str, request_id: str) -> str | None:

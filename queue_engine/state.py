@@ -8,6 +8,7 @@ from datetime import date
 from queue_engine.domain.model import (
     Appointment,
     CounterState,
+    Lease,
     Site,
     Ticket,
     TicketKind,
@@ -34,6 +35,7 @@ class QueueState:
         }
         self.numbering = dict(snapshot.numbering)
         self.next_ticket_id = snapshot.next_ticket_id
+        self.leases: dict[str, Lease] = dict(snapshot.leases)
         self.in_use: dict[str, int] = {}
         self.active_ids: set[int] = set()
         #: Waiting tickets by service, and those sent to one counter, for fast look-ups.
@@ -92,6 +94,7 @@ class QueueState:
                 self.appointments[appointment.id] = appointment
         self.counters.update(change.counters)
         self.numbering.update(change.numbering)
+        self.leases.update(change.leases)
 
     def waiting(self) -> list[Ticket]:
         """Tickets waiting to be called."""

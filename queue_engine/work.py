@@ -137,6 +137,11 @@ class Work:
         key = (service_id, day)
         return self.change.numbering.get(key, self.state.numbering.get(key, 0))
 
+    def leased_numbers(self) -> set[str]:
+        """Numbers leased to kiosks on the loaded day: nobody else may take them."""
+        leases = {**self.state.leases, **self.change.leases}
+        return {number for lease in leases.values() for number in lease.numbers}
+
     def in_use(self) -> Container[str]:
         """Numbers of tickets that are not done or cancelled."""
         return _InUse(self)
@@ -147,9 +152,14 @@ class _InUse(Container[str]):
 
     def __init__(self, work: Work) -> None:
         self.work = work
+        self._leased: set[str] | None = None
 
     def __contains__(self, number: object) -> bool:
         pending = [t for t in self.work.change.tickets.values() if t.number == number]
         if pending:
             return any(not t.is_final for t in pending)
-        return number in self.work.state.in_use
+        if number in self.work.state.in_use:
+            return True
+        if self._leased is None:
+            self._leased = self.work.leased_numbers()
+        return number in self._leased

@@ -6,6 +6,7 @@ import json
 import queue
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
@@ -16,7 +17,7 @@ from queue_engine.hub.bootstrap import HubProcess
 from queue_engine.mqtt import Broker
 from queue_engine.protocol import messages as m
 from queue_engine.protocol.topics import Topics
-from tests.mqtt_fixtures import SITE, started
+from tests.mqtt_fixtures import SITE, FrozenClock, started
 
 Connect = Callable[..., LoketClient]
 TOPICS = Topics(SITE)
@@ -235,3 +236,27 @@ def test_request_times_out_clearly_without_a_hub(connect: Connect) -> None:
     else:
         raise AssertionError("expected HubUnavailable")
     assert time.monotonic() - start < 2
+
+
+def test_a_kiosk_leases_numbers_and_hands_in_an_offline_ticket(
+    hub: HubProcess, connect: Connect, clock: FrozenClock
+) -> None:
+    kiosk = started(connect("kiosk-inkom"))
+    leased = kiosk.request("lease_numbers", service_id="eid", count=5)
+    assert leased.ok and leased.data["numbers"] == ["ID001", "ID002", "ID003", "ID004", "ID005"]
+    issued_at = clock().isoformat()
+    clock.set(clock() + timedelta(minutes=10))
+    first = kiosk.request(
+        "submit_offline_ticket", request_id="inkom-offline-1", service_id="eid",
+        number="ID001", issued_at=issued_at, language="en",
+    )  # fmt: skip
+    again = kiosk.request(
+        "submit_offline_ticket", request_id="inkom-offline-1", service_id="eid",
+        number="ID001", issued_at=issued_at, language="en",
+    )  # fmt: skip
+    assert first.ok and again == first
+    assert first.data["ticket"]["queued_since"] == issued_at
+    staff = started(connect("staff-loket-3"))
+    refused = staff.request("lease_numbers", service_id="eid")
+    assert refused.error.code == "forbidden"
+    assert kiosk.request("issue_ticket", service_id="eid").data["ticket"]["number"] == "ID006"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from queue_engine.domain.events import Event
-from queue_engine.domain.model import Appointment, CounterState, Ticket, utc
+from queue_engine.domain.model import Appointment, CounterState, Lease, Ticket, utc
 from queue_engine.ports import Change, PurgeReport, RequestRecord, Snapshot
 
 
@@ -24,6 +24,7 @@ class _Tables:
     numbering: dict[tuple[str, date], int] = field(default_factory=dict)
     requests: dict[tuple[str, str], RequestRecord] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    leases: dict[str, Lease] = field(default_factory=dict)
 
     def absorb(self, pending: _Tables) -> None:
         """Apply a committed transaction's writes."""
@@ -33,6 +34,7 @@ class _Tables:
         self.numbering.update(pending.numbering)
         self.requests.update(pending.requests)
         self.events.extend(pending.events)
+        self.leases.update(pending.leases)
 
 
 def _by_start(appointments: Iterator[Appointment]) -> list[Appointment]:
@@ -52,6 +54,7 @@ class MemoryTransaction:
         self._counters = ChainMap(self.pending.counters, committed.counters)
         self._numbering = ChainMap(self.pending.numbering, committed.numbering)
         self._requests = ChainMap(self.pending.requests, committed.requests)
+        self._leases = ChainMap(self.pending.leases, committed.leases)
 
     def _check_open(self) -> None:
         """Refuse use after the transaction has ended."""
@@ -74,6 +77,7 @@ class MemoryTransaction:
             counters=dict(sorted(self._counters.items())),
             numbering={k: v for k, v in sorted(self._numbering.items()) if k[1] == day},
             next_ticket_id=max(self._tickets, default=0) + 1,
+            leases={k: v for k, v in sorted(self._leases.items()) if v.day == day},
         )
 
     def reply_for(self, actor: str, request_id: str) -> str | None:
@@ -97,6 +101,7 @@ class MemoryTransaction:
         self.pending.counters.update((c.counter_id, c) for c in change.counters.values())
         self.pending.numbering.update(change.numbering)
         self.pending.events.extend(change.events)
+        self.pending.leases.update((x.id, x) for x in change.leases.values())
         if request is not None:
             # A retried request id keeps its first reply.
             self._requests.setdefault((request.actor, request.request_id), request)

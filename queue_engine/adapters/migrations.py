@@ -61,6 +61,17 @@ STEPS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX events_by_at ON events (at)",
         "CREATE INDEX requests_by_at ON requests (at)",
     ),
+    # v3: number leases of kiosks that issue tickets while offline.
+    (
+        """CREATE TABLE leases (
+            id TEXT PRIMARY KEY,
+            device TEXT NOT NULL,
+            service_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            data TEXT NOT NULL
+        )""",
+        "CREATE INDEX leases_by_day ON leases (day)",
+    ),
 )
 
 #: The schema version this code writes.

@@ -135,6 +135,7 @@ class SqliteTransaction:
             (day_text,),
         )
         (last_id,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM tickets").fetchone()
+        leases = db.execute("SELECT data FROM leases WHERE day = ? ORDER BY id", (day_text,))
         return Snapshot(
             tickets={i: codec.ticket_from_dict(json.loads(d)) for i, d in tickets},
             appointments={a.id: a for a in (_load_appointment(d) for (d,) in appointments)},
@@ -144,6 +145,10 @@ class SqliteTransaction:
             },
             numbering={(service_id, day): last for service_id, last in numbering},
             next_ticket_id=int(last_id) + 1,
+            leases={
+                lease.id: lease
+                for lease in (codec.lease_from_dict(json.loads(d)) for (d,) in leases)
+            },
         )
 
     def reply_for(self, actor: str, request_id: str) -> str | None:
@@ -191,6 +196,14 @@ class SqliteTransaction:
             "INSERT INTO numbering (service_id, day, last) VALUES (?, ?, ?)"
             " ON CONFLICT (service_id, day) DO UPDATE SET last = excluded.last",
             [(s, d.isoformat(), last) for (s, d), last in change.numbering.items()],
+        )
+        db.executemany(
+            "INSERT INTO leases (id, device, service_id, day, data) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+            [
+                (x.id, x.device, x.service_id, x.day.isoformat(), _dumps(codec.lease_to_dict(x)))
+                for x in change.leases.values()
+            ],
         )
         db.executemany(
             "INSERT INTO events (at, type, payload) VALUES (?, ?, ?)",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import typing
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar
 
 from queue_engine.domain.model import (
@@ -191,6 +192,27 @@ class ImportAppointments(Command):
 
     appointments: tuple[Appointment, ...] = field(default_factory=tuple)
     verb: ClassVar[str] = "import_appointments"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeaseNumbers(Command):
+    """Reserve numbers for a kiosk, so it can issue walk-in tickets while offline."""
+
+    service_id: str
+    count: int = 10
+    verb: ClassVar[str] = "lease_numbers"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubmitOfflineTicket(Command):
+    """A ticket a kiosk issued from its lease while offline; it keeps its original time."""
+
+    service_id: str
+    number: str
+    issued_at: datetime
+    language: str = "nl"
+    priority: PriorityClass = PriorityClass.NORMAL
+    verb: ClassVar[str] = "submit_offline_ticket"
 
 
 @dataclass(frozen=True, kw_only=True)

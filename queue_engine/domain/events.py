@@ -44,6 +44,8 @@ class TicketIssued(Event):
     queued_since: datetime
     estimated_wait_s: float | None = None
     scheduled_at: datetime | None = None
+    #: Issued by a kiosk from its lease while the hub was out of reach.
+    offline: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,13 @@ class AppointmentMissed(Event):
     appointment_id: str
     service_ids: tuple[str, ...] = ()
     scheduled_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NumbersLeased(Event):
+    device: str
+    service_id: str
+    count: int
 
 
 @dataclass(frozen=True)

@@ -348,3 +348,19 @@ class CounterState:
     #: Priority calls in the current cycle and normal calls since the last priority call.
     priority_streak: int = 0
     normal_streak: int = 0
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Numbers reserved for one kiosk, so it can issue walk-in tickets while offline.
+
+    The kiosk hands each ticket it issued from the lease back to the hub when it is online
+    again; numbers it never used are simply skipped.
+    """
+
+    id: str
+    device: str
+    service_id: str
+    day: date
+    numbers: tuple[str, ...]
+    leased_at: datetime

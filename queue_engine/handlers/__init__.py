@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from queue_engine.domain import commands as c
-from queue_engine.handlers import counter, housekeeping, intake
+from queue_engine.handlers import counter, housekeeping, intake, offline
 from queue_engine.handlers.common import Data
 from queue_engine.work import Work
 
@@ -31,4 +31,6 @@ HANDLERS: dict[type[c.Command], Callable[[Work, Any], Data]] = {
     c.CancelTicket: counter.cancel,
     c.SetCounterStatus: counter.set_counter_status,
     c.Tick: housekeeping.tick,
+    c.LeaseNumbers: offline.lease_numbers,
+    c.SubmitOfflineTicket: offline.submit_offline_ticket,
 }

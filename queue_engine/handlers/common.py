@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from queue_engine.domain import events as ev
@@ -47,13 +48,19 @@ def new_ticket(
     language: str,
     channel: Channel,
     priority: PriorityClass = PriorityClass.NORMAL,
+    *,
+    number: str | None = None,
+    at: datetime | None = None,
 ) -> Ticket:
-    """A fresh waiting ticket with the next free number of the local day."""
-    day = work.site.local_day(work.now)
-    sequence, number = next_number(
-        service.prefix, work.last_sequence(service.id, day), work.in_use()
-    )
-    work.change.numbering[(service.id, day)] = sequence
+    """A fresh waiting ticket, issued `at` (default now), with the next free number of
+    its local day unless it already has one (a kiosk's leased number)."""
+    at = at or work.now
+    day = work.site.local_day(at)
+    if number is None:
+        sequence, number = next_number(
+            service.prefix, work.last_sequence(service.id, day), work.in_use()
+        )
+        work.change.numbering[(service.id, day)] = sequence
     return Ticket(
         id=work.new_ticket_id(),
         number=number,
@@ -64,8 +71,8 @@ def new_ticket(
         language=language,
         channel=channel,
         status=TicketStatus.WAITING,
-        issued_at=work.now,
-        queued_since=work.now,
+        issued_at=at,
+        queued_since=at,
         token=secrets.token_urlsafe(16),
     )
 

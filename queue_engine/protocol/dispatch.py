@@ -19,8 +19,10 @@ from queue_engine.protocol import messages as m
 
 #: What each role may ask. A display only listens.
 ROLE_VERBS: dict[str, frozenset[str]] = {
-    "kiosk": frozenset({"issue_ticket", "check_in", "add_visit_service"}),
-    "staff": frozenset(m.REQUESTS),
+    "kiosk": frozenset(
+        {"issue_ticket", "check_in", "add_visit_service", "lease_numbers", "submit_offline_ticket"}
+    ),
+    "staff": frozenset(m.REQUESTS) - {"lease_numbers", "submit_offline_ticket"},
     "display": frozenset(),
 }
 KIOSK_CHANNELS = frozenset({Channel.KIOSK, Channel.WEB})
@@ -133,6 +135,17 @@ def to_command(device: Device, verb: str, request: m.Request, lookup: NumberLook
         channel = Channel.KIOSK if device.role == "kiosk" else Channel.DESK
         return c.CheckIn(
             **base, booking_code=request.booking_code, language=request.language, channel=channel
+        )
+    if isinstance(request, m.LeaseNumbersRequest):
+        return c.LeaseNumbers(**base, service_id=request.service_id, count=request.count)
+    if isinstance(request, m.SubmitOfflineTicketRequest):
+        return c.SubmitOfflineTicket(
+            **base,
+            service_id=request.service_id,
+            number=request.number,
+            issued_at=request.issued_at,
+            language=request.language,
+            priority=request.priority,
         )
     if isinstance(request, m.AddVisitServiceRequest):
         tid = _require_ticket(request, lookup)

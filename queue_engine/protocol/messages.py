@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from queue_engine.domain.model import (
     CancelReason,
@@ -122,6 +122,23 @@ class CounterStatusRequest(CounterRequest):
     status: CounterStatus
 
 
+class LeaseNumbersRequest(Request):
+    """A kiosk reserves numbers so it can go on issuing tickets if the hub goes away."""
+
+    service_id: Id
+    count: Annotated[int, Field(ge=1, le=50)] = 10
+
+
+class SubmitOfflineTicketRequest(Request):
+    """A ticket the kiosk issued from its lease while offline, handed in with its real time."""
+
+    service_id: Id
+    number: TicketNumber
+    issued_at: AwareDatetime
+    language: Language = "nl"
+    priority: PriorityClass = PriorityClass.NORMAL
+
+
 #: Every verb and the payload it takes.
 REQUESTS: dict[str, type[Request]] = {
     "issue_ticket": IssueTicketRequest,
@@ -138,6 +155,8 @@ REQUESTS: dict[str, type[Request]] = {
     "transfer": TransferRequest,
     "cancel": CancelRequest,
     "counter_status": CounterStatusRequest,
+    "lease_numbers": LeaseNumbersRequest,
+    "submit_offline_ticket": SubmitOfflineTicketRequest,
 }
 
 

@@ -10,6 +10,7 @@ moment leaves either all of a command or none of it.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -45,13 +46,16 @@ class Reply:
         """The stable error code, if the command was refused."""
         return self.error["code"] if self.error else None
 
+    @functools.cached_property
+    def json(self) -> str:
+        """The reply as stored and sent (the `reply` message of the MQTT contract)."""
+        body = {"v": 1, "request_id": self.request_id, "ok": self.ok}
+        body.update({"data": self.data, "error": self.error})
+        return json.dumps(body, separators=(",", ":"), default=str)
+
     def to_json(self) -> str:
         """The reply as stored and sent."""
-        return json.dumps(
-            {"request_id": self.request_id, "ok": self.ok, "data": self.data, "error": self.error},
-            separators=(",", ":"),
-            default=str,
-        )
+        return self.json
 
     @classmethod
     def from_json(cls, text: str) -> Reply:

@@ -209,9 +209,11 @@ class Hub:
         answers = dict(zip((id(j) for j in runnable), replies, strict=False))
         for job in jobs:
             reply = answers.get(id(job))
-            message = job.refused if reply is None else _reply_message(reply)
-            assert message is not None
-            self._answer(job, message)
+            if reply is not None:
+                self._send(job, reply.json.encode(), "ok" if reply.ok else reply.error_code)
+            else:
+                assert job.refused is not None
+                self._answer(job, job.refused)
             if reply is not None and reply.ok and not reply.replayed:
                 self._announce(job, reply, now)
 
@@ -221,11 +223,14 @@ class Hub:
         except ValueError:  # a request id read from raw JSON may hold a lone surrogate
             log.info("the request id from %s is not valid UTF-8; replied without it", job.device_id)
             payload = message.model_copy(update={"request_id": ""}).model_dump_json().encode()
+        result = "ok" if message.ok else (message.error.code if message.error else "error")
+        self._send(job, payload, result)
+
+    def _send(self, job: _Job, payload: bytes, result: str | None) -> None:
         self.connection.publish(
             self.topics.reply(job.device_id), payload, correlation=job.incoming.correlation
         )
-        result = "ok" if message.ok else (message.error.code if message.error else "error")
-        self.metrics.observe(job.verb, result, time.perf_counter() - job.started)
+        self.metrics.observe(job.verb, result or "error", time.perf_counter() - job.started)
 
     def _announce(self, job: _Job, reply: Reply, now: datetime) -> None:
         ticket = reply.data.get("ticket")
@@ -256,11 +261,6 @@ class Hub:
         for topic, payload in self.snapshots.changed(state, now):
             self.connection.publish(topic, payload.encode(), retain=True)
         self.metrics.set_waiting(state)
-
-
-def _reply_message(reply: Reply) -> m.ReplyMessage:
-    error = m.ErrorBody(**reply.error) if reply.error else None
-    return m.ReplyMessage(request_id=reply.request_id, ok=reply.ok, data=reply.data, error=error)
 
 
 def _status(online: bool) -> bytes:

@@ -14,9 +14,12 @@ COMMAND_MODULES = (
     "loket.cmd_config",
     "loket.cmd_appointments",
     "loket.cmd_simulate",
+    "loket.cmd_report",
     "loket.cmd_hub",
     "loket.cmd_protocol",
     "loket.cmd_printer",
+    "loket.cmd_staff",
+    "loket.cmd_display",
 )
 
 

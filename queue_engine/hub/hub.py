@@ -20,12 +20,13 @@ from queue_engine.domain import commands as c
 from queue_engine.domain.model import Site
 from queue_engine.engine import Engine, Reply
 from queue_engine.hub.devices import DeviceRegistry
+from queue_engine.hub.live_status import LiveStatus
 from queue_engine.hub.metrics import HubMetrics
 from queue_engine.hub.state import Snapshotter, call_of
 from queue_engine.mqtt import Broker, Connection, Incoming
 from queue_engine.protocol import messages as m
-from queue_engine.protocol.dispatch import Refused, parse, to_command
-from queue_engine.protocol.topics import HUB_DEVICE, Topics
+from queue_engine.protocol.dispatch import Device, Refused, parse, to_command
+from queue_engine.protocol.topics import HUB_DEVICE, WEB_DEVICE, Topics
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class _Job:
     verb: str
     command: c.Command | None = None
     refused: m.ReplyMessage | None = None
+    query: m.TicketStatusRequest | None = None
     started: float = 0.0
 
 
@@ -76,6 +78,9 @@ class Hub:
         self.batch = batch
         self.metrics = metrics or HubMetrics()
         self.snapshots = Snapshotter(site, self.topics)
+        self.live = LiveStatus(site)
+        if devices.device(WEB_DEVICE) is None:  # the live ticket page's process
+            devices.enrol(Device(WEB_DEVICE, "web"))
         self._inbox: queue.Queue[Incoming] = queue.Queue()
         self._stop = threading.Event()
         self._republish = threading.Event()
@@ -139,8 +144,7 @@ class Hub:
             jobs = self._take(timeout=min(0.05, max(0.0, next_tick - time.monotonic())))
             try:
                 if jobs:
-                    self._handle(jobs)
-                    dirty = True
+                    dirty = self._handle(jobs) or dirty
                 if time.monotonic() >= next_tick:
                     self._tick()
                     next_tick = time.monotonic() + self.tick_seconds
@@ -181,7 +185,12 @@ class Hub:
                             incoming.payload)  # fmt: skip
             device = self.devices.device(job.device_id)
             assert device is not None
-            job.command = to_command(device, job.verb, request, lookup)
+            if isinstance(request, m.TicketStatusRequest):
+                job.query = request  # read-only: answered from memory, never stored
+            elif isinstance(request, m.DelayRequest):
+                job.command = self.live.delay(device, request, self.engine.state)
+            else:
+                job.command = to_command(device, job.verb, request, lookup)
         except Refused as refused:
             job.refused = refused.reply()
             log.info("refused %s from %s: %s", job.verb, job.device_id, refused.message)
@@ -191,12 +200,14 @@ class Hub:
             job.refused = Refused("", "invalid_request", "the payload is nested too deeply").reply()
         return job
 
-    def _handle(self, batch: list[Incoming]) -> None:
+    def _handle(self, batch: list[Incoming]) -> bool:
+        """Execute a batch and answer it; True if it held commands that may change state."""
         jobs = [job for job in map(self._prepare, batch) if job is not None]
         runnable = [job for job in jobs if job.command is not None]
         now = self.clock()
         try:
-            replies = self.engine.execute_many([j.command for j in runnable if j.command], now)
+            commands = [j.command for j in runnable if j.command]
+            replies = self.engine.execute_many(commands, now) if commands else []
         except Exception:
             log.exception("the store failed; %d commands were not applied", len(runnable))
             body = m.ErrorBody(code="unavailable", message="the queue could not store this; retry")
@@ -208,6 +219,9 @@ class Hub:
             replies = []
         answers = dict(zip((id(j) for j in runnable), replies, strict=False))
         for job in jobs:
+            if job.query is not None:
+                self._answer(job, self.live.answer(job.query, self.engine.state, now))
+                continue
             reply = answers.get(id(job))
             if reply is not None:
                 self._send(job, reply.json.encode(), "ok" if reply.ok else reply.error_code)
@@ -216,6 +230,7 @@ class Hub:
                 self._answer(job, job.refused)
             if reply is not None and reply.ok and not reply.replayed:
                 self._announce(job, reply, now)
+        return bool(runnable)
 
     def _answer(self, job: _Job, message: m.ReplyMessage) -> None:
         try:

@@ -17,13 +17,16 @@ from queue_engine.domain import commands as c
 from queue_engine.domain.model import Channel
 from queue_engine.protocol import messages as m
 
+#: Verbs that only the live ticket page (role `web`) uses: they name tickets by token.
+WEB_VERBS = frozenset({"ticket_status", "delay_request"})
 #: What each role may ask. A display only listens.
 ROLE_VERBS: dict[str, frozenset[str]] = {
     "kiosk": frozenset(
         {"issue_ticket", "check_in", "add_visit_service", "lease_numbers", "submit_offline_ticket"}
     ),
-    "staff": frozenset(m.REQUESTS) - {"lease_numbers", "submit_offline_ticket"},
+    "staff": frozenset(m.REQUESTS) - {"lease_numbers", "submit_offline_ticket"} - WEB_VERBS,
     "display": frozenset(),
+    "web": WEB_VERBS,
 }
 KIOSK_CHANNELS = frozenset({Channel.KIOSK, Channel.WEB})
 

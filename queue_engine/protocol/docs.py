@@ -11,7 +11,8 @@ from queue_engine.protocol.topics import ROOT, VERSION
 
 #: (topic under loket/v1/<site>/, publisher, readers, retained, QoS, schema, what)
 TOPIC_ROWS = (
-    ("cmd/<device>/<verb>", "kiosk, staff terminal", "hub", "no", 1, "cmd-<verb>",
+    ("cmd/<device>/<verb>", "kiosk, staff terminal, live page (`web`)", "hub", "no", 1,
+     "cmd-<verb>",
      "a command; `request_id` in the payload; a retry with the same id gets the first reply"),
     ("reply/<device>", "hub", "that device only", "no", 1, "reply",
      "the answer, matched by `request_id` (and MQTT 5 correlation data when sent)"),
@@ -69,11 +70,13 @@ def topics_markdown() -> str:
         "The device id in the topic is what the broker's ACL vouches for: a device may "
         "publish only under its own id. The hub then checks the device's role.",
         "",
-        "| verb | schema | kiosk | staff terminal | display |",
-        "| --- | --- | --- | --- | --- |",
+        "| verb | schema | kiosk | staff terminal | display | live page (`web`) |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for verb in m.REQUESTS:
-        roles = ["yes" if verb in ROLE_VERBS[r] else "no" for r in ("kiosk", "staff", "display")]
+        roles = [
+            "yes" if verb in ROLE_VERBS[r] else "no" for r in ("kiosk", "staff", "display", "web")
+        ]
         lines.append(
             f"| `{verb}` | [cmd-{verb}](cmd-{verb}.schema.json) | " + " | ".join(roles) + " |"
         )
@@ -82,6 +85,19 @@ def topics_markdown() -> str:
         "A staff terminal acts for its own counter: `counter_id` may be left out and may not "
         "name another counter. A kiosk issues kiosk tickets only (no `force`). Tickets are "
         "named by `ticket_id` or by `number` (e.g. `P012`).",
+        "",
+        "The live ticket page's process is the device `web`, which every hub enrols with the "
+        "role `web`. It names tickets only by their `token` (the key printed in the ticket's "
+        "QR code). `ticket_status` is read-only: the hub answers it from memory, does not "
+        "store it and does not replay it, with `data.tickets` mapping each token asked to "
+        "`number`, `service_id`, `status`, `kind`, `language`, `day`, `position`, "
+        "`expected_wait_s`, `counter_id`, `counter_name`, `zone`, `called_at`, "
+        "`recall_count`, `hold_until`, `scheduled_at` and `expired` (null while the ticket "
+        "is live, else `done`, `cancelled`, `no_show`, `other_day` or `unknown`; an unknown "
+        'token gets `{"expired": "unknown"}` only). Never the token, the ticket id, a '
+        "booking code, the priority class or the channel. `delay_request` holds a waiting "
+        'ticket for `minutes` ("I need 10 more minutes"); the hub\'s tick puts it back in '
+        "its place when the time is up.",
         "",
         "## Replies",
         "",

@@ -27,6 +27,10 @@ Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$
 RequestId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Language = Literal["nl", "fr", "en", "de"]
 TicketNumber = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,2}[0-9]{3}$")]
+#: The key of a ticket's live page (secrets.token_urlsafe(16) makes 22 characters).
+Token = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
+#: How many tickets one ticket_status request may ask about.
+MAX_STATUS_TOKENS = 200
 
 
 class Message(BaseModel):
@@ -139,6 +143,19 @@ class SubmitOfflineTicketRequest(Request):
     priority: PriorityClass = PriorityClass.NORMAL
 
 
+class TicketStatusRequest(Request):
+    """The live ticket page asks how tickets stand, by their tokens (read-only, not stored)."""
+
+    tokens: Annotated[list[Token], Field(min_length=1, max_length=MAX_STATUS_TOKENS)]
+
+
+class DelayRequest(Request):
+    """A visitor asks on the live page to be called later: the waiting ticket is held."""
+
+    token: Token
+    minutes: Annotated[int, Field(ge=1, le=60)] = 10
+
+
 #: Every verb and the payload it takes.
 REQUESTS: dict[str, type[Request]] = {
     "issue_ticket": IssueTicketRequest,
@@ -157,6 +174,8 @@ REQUESTS: dict[str, type[Request]] = {
     "counter_status": CounterStatusRequest,
     "lease_numbers": LeaseNumbersRequest,
     "submit_offline_ticket": SubmitOfflineTicketRequest,
+    "ticket_status": TicketStatusRequest,
+    "delay_request": DelayRequest,
 }
 
 

@@ -20,6 +20,8 @@ ROOT = "loket"
 #: Ids in topics: letters, digits, '-' and '_' only, so no id can smuggle '/', '+' or '#'.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 HUB_DEVICE = "hub"
+#: The live ticket page's process: every hub enrols it with the role `web`.
+WEB_DEVICE = "web"
 
 
 def check_id(kind: str, value: str) -> str:

@@ -19,7 +19,7 @@ simulate: demo
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy queue_engine loket printer_drivers
+	$(BIN)/mypy queue_engine loket printer_drivers kiosk
 
 format: venv
 	$(BIN)/ruff format .

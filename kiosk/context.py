@@ -1,0 +1,114 @@
+"""What the presenter works with: the site, its ports (hub, printer, store, speech) and settings.
+
+Built once by the composition root (`kiosk.bootstrap`) or by a test with fakes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from kiosk.hub import HubPort
+from kiosk.offline import OfflineStore
+from kiosk.printing import PrinterPort
+from queue_engine.domain.model import Site
+from queue_engine.siteconfig import DeviceConfig, SiteConfig
+
+T = TypeVar("T")
+
+
+class SpeakerPort(Protocol):
+    """Spoken prompts (loket.speech.Speaker, or a fake)."""
+
+    def say(self, text: str, language: str) -> None:
+        """Queue `text` in `language`."""
+        ...
+
+
+class Background(Protocol):
+    """Runs slow work (the hub, the printer) off the UI thread, then `done` on the UI thread."""
+
+    def __call__(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None: ...
+
+
+def run_now(work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    """Background for tests: run at once, on the caller's thread."""
+    done(work())
+
+
+def run_in_thread(post: Callable[[Callable[[], None]], None]) -> Background:
+    """Background for the app: a thread per job; `post` hands the result to the UI thread."""
+
+    def background(work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        def job() -> None:
+            result = work()
+            post(lambda: done(result))
+
+        threading.Thread(target=job, name="kiosk-job", daemon=True).start()
+
+    return background
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Timings and the screen; the site file has no fields for these (yet)."""
+
+    idle_seconds: float = 90.0
+    """Without a touch this long, ask 'Do you need more time?'."""
+    idle_prompt_seconds: float = 30.0
+    """… and start again this long after asking."""
+    ticket_seconds: float = 25.0
+    """A printed ticket stays on screen this long."""
+    screen_width_mm: float = 476.0
+    """Visible width of the screen (a 21.5-inch 16:9 panel is 476 mm wide)."""
+    printer_poll_seconds: float = 120.0
+    """Ask the printer for its status this often while nobody uses the kiosk."""
+
+
+@dataclass
+class Deps:
+    """The presenter's collaborators."""
+
+    config: SiteConfig
+    device: DeviceConfig
+    hub: HubPort
+    printer: PrinterPort
+    store: OfflineStore
+    speaker: SpeakerPort
+    clock: Callable[[], datetime]
+    """Aware 'now' (any zone)."""
+    background: Background = run_now
+    settings: Settings = field(default_factory=Settings)
+    monotonic: Callable[[], float] = time.monotonic
+    """Seconds for idle and screen timeouts (a fake in tests)."""
+    wake_sync: Callable[[], None] = lambda: None
+    """Ask the offline sync to run now (after an offline ticket, on reconnect)."""
+    site: Site = field(init=False)
+    zone: ZoneInfo = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.site = self.config.to_site()
+        self.zone = ZoneInfo(self.config.site.timezone)
+
+    def now(self) -> datetime:
+        """Now, in the site's time zone."""
+        return self.clock().astimezone(self.zone)
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages this kiosk offers, default first."""
+        offered = self.device.languages or self.config.site.languages
+        default = self.default_language
+        return [default, *(lang for lang in offered if lang != default)]
+
+    @property
+    def default_language(self) -> str:
+        """The language a new visitor starts in."""
+        offered = self.device.languages or self.config.site.languages
+        site_default = self.config.site.default_language
+        return site_default if site_default in offered else offered[0]

@@ -1,0 +1,122 @@
+"""Printing tickets at the kiosk, and what to show when the printer fails.
+
+Runs print jobs through `printer_drivers` (never raises, bounded in time; call it off the UI
+thread). A failed job leaves a preview image of the ticket for the screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from printer_drivers import (
+    PrinterModel,
+    PrinterStatus,
+    TicketPrint,
+    print_ticket,
+    printer_status,
+    save_preview,
+    ticket_from_reply,
+)
+from queue_engine.siteconfig import SiteConfig
+
+log = logging.getLogger(__name__)
+DEFAULT_PROFILE = "TM-T20II"
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """How printing one ticket went."""
+
+    ok: bool
+    status: PrinterStatus
+    reason: str | None = None
+    preview: str | None = None
+    """A PNG of the ticket, when it could not be printed."""
+
+
+class PrinterPort(Protocol):
+    """What the presenter needs from the printer."""
+
+    def print_ticket(self, ticket: TicketPrint) -> PrintOutcome:
+        """Print; never raises."""
+        ...
+
+    def status(self) -> tuple[PrinterStatus, str]:
+        """The printer's status and a detail for staff."""
+        ...
+
+
+class TicketPrinter:
+    """The kiosk's receipt printer, from the site file's device entry (or an override)."""
+
+    def __init__(
+        self,
+        address: str | None,
+        profile: str | None,
+        preview_dir: str | Path,
+        *,
+        timeout: float = 8.0,
+    ) -> None:
+        self.address = address
+        self.model = PrinterModel.from_profile(profile or DEFAULT_PROFILE)
+        self.preview_dir = Path(preview_dir)
+        self.timeout = timeout
+
+    def print_ticket(self, ticket: TicketPrint) -> PrintOutcome:
+        """Print the ticket; on failure, save a preview to show on screen instead."""
+        if self.address is None:
+            return self._failed(ticket, PrinterStatus.OFFLINE, "this kiosk has no printer")
+        result = print_ticket(self.address, ticket, self.model, timeout=self.timeout)
+        if result.ok:
+            return PrintOutcome(True, result.status)
+        log.warning("ticket %s not printed: %s", ticket.number, result.reason)
+        return self._failed(ticket, result.status, result.reason)
+
+    def status(self) -> tuple[PrinterStatus, str]:
+        """Ask the printer how it is."""
+        if self.address is None:
+            return PrinterStatus.OFFLINE, "this kiosk has no printer"
+        report = printer_status(self.address, timeout=3.0)
+        return report.status, report.detail
+
+    def _failed(
+        self, ticket: TicketPrint, status: PrinterStatus, reason: str | None
+    ) -> PrintOutcome:
+        preview = None
+        try:
+            self.preview_dir.mkdir(parents=True, exist_ok=True)
+            path = self.preview_dir / f"ticket-{ticket.number}.png"
+            preview = str(save_preview(ticket, self.model, path))
+        except (OSError, ValueError) as error:
+            log.warning("no preview of ticket %s: %s", ticket.number, error)
+        return PrintOutcome(False, status, reason, preview)
+
+
+def ticket_for_reply(data: dict[str, Any], config: SiteConfig) -> TicketPrint:
+    """What to print for an issue_ticket, check_in or submit_offline_ticket reply."""
+    return ticket_from_reply(data, config)
+
+
+def ticket_for_offline(
+    config: SiteConfig,
+    number: str,
+    service_name: str,
+    language: str,
+    issued_at: datetime,
+    note: str,
+) -> TicketPrint:
+    """An offline ticket: no position, no wait and no QR code (the hub does not know it yet)."""
+    zone = ZoneInfo(config.site.timezone)
+    return TicketPrint(
+        site_name=config.site.name,
+        number=number,
+        service_name=service_name,
+        language=language,
+        issued_at=issued_at.astimezone(zone),
+        footer=note,
+    )

@@ -1,0 +1,184 @@
+"""Colours, text sizes and touch-target sizes, worked out from the real screen in millimetres.
+
+Every text colour has a contrast of at least 7:1 against what it is drawn on (WCAG AAA), in
+both palettes; touch targets are at least 15 mm on the configured screen.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+RGBA = tuple[float, float, float, float]
+
+MIN_TOUCH_MM = 15.0
+MIN_CONTRAST = 7.0
+
+
+def rgba(hex_colour: str) -> RGBA:
+    """'#0b3d91' as Kivy's (r, g, b, 1.0)."""
+    value = hex_colour.lstrip("#")
+    r, g, b = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return (r, g, b, 1.0)
+
+
+def luminance(colour: RGBA) -> float:
+    """Relative luminance (WCAG 2)."""
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in colour[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: RGBA, b: RGBA) -> float:
+    """The WCAG contrast ratio of two colours, from 1 to 21."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The colours of one mode; each `*_text` is drawn on the background before it."""
+
+    background: RGBA
+    text: RGBA
+    bar: RGBA
+    bar_text: RGBA
+    button: RGBA
+    button_text: RGBA
+    tile: RGBA
+    tile_text: RGBA
+    muted_tile: RGBA
+    muted_text: RGBA
+    notice: RGBA
+    notice_text: RGBA
+    help_button: RGBA
+    help_text: RGBA
+    outline: RGBA
+
+    def pairs(self) -> dict[str, tuple[RGBA, RGBA]]:
+        """Every (text, background) pair, by name."""
+        return {
+            "text": (self.text, self.background),
+            "bar": (self.bar_text, self.bar),
+            "button": (self.button_text, self.button),
+            "tile": (self.tile_text, self.tile),
+            "muted": (self.muted_text, self.muted_tile),
+            "notice": (self.notice_text, self.notice),
+            "help": (self.help_text, self.help_button),
+        }
+
+
+STANDARD = Palette(
+    background=rgba("#f7f7f2"),
+    text=rgba("#1a1a1a"),
+    bar=rgba("#0b3d6b"),
+    bar_text=rgba("#ffffff"),
+    button=rgba("#0b4f8a"),
+    button_text=rgba("#ffffff"),
+    tile=rgba("#ffffff"),
+    tile_text=rgba("#10253f"),
+    muted_tile=rgba("#e4e4e0"),
+    muted_text=rgba("#2b2b2b"),
+    notice=rgba("#fff1c2"),
+    notice_text=rgba("#1a1a1a"),
+    help_button=rgba("#8a1538"),
+    help_text=rgba("#ffffff"),
+    outline=rgba("#0b4f8a"),
+)
+
+HIGH_CONTRAST = Palette(
+    background=rgba("#000000"),
+    text=rgba("#ffffff"),
+    bar=rgba("#000000"),
+    bar_text=rgba("#ffff00"),
+    button=rgba("#ffff00"),
+    button_text=rgba("#000000"),
+    tile=rgba("#000000"),
+    tile_text=rgba("#ffff00"),
+    muted_tile=rgba("#1a1a1a"),
+    muted_text=rgba("#ffffff"),
+    notice=rgba("#ffffff"),
+    notice_text=rgba("#000000"),
+    help_button=rgba("#00ffff"),
+    help_text=rgba("#000000"),
+    outline=rgba("#ffff00"),
+)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """What the views draw with: a palette and sizes in pixels for this screen."""
+
+    palette: Palette
+    px_per_mm: float
+    scale: float
+    """1.0, or larger in large-text mode."""
+
+    def mm(self, millimetres: float) -> float:
+        """A length in pixels."""
+        return millimetres * self.px_per_mm
+
+    @property
+    def touch(self) -> float:
+        """The smallest touch target (15 mm), in pixels."""
+        return math.ceil(self.mm(MIN_TOUCH_MM))
+
+    @property
+    def button_height(self) -> float:
+        """A normal button: comfortably above the minimum, growing with the text."""
+        return max(self.touch, self.mm(20) * self.scale)
+
+    @property
+    def big_button_height(self) -> float:
+        """The main choices of a screen."""
+        return self.mm(42) * self.scale
+
+    @property
+    def body(self) -> float:
+        """Font size of running text."""
+        return self.mm(7.5) * self.scale
+
+    @property
+    def small(self) -> float:
+        """Font size of secondary text (never below 6 mm, even in standard mode)."""
+        return self.mm(6.0) * self.scale
+
+    @property
+    def title(self) -> float:
+        """Font size of a screen's title."""
+        return self.mm(12.0) * self.scale
+
+    @property
+    def huge(self) -> float:
+        """Font size of the ticket number."""
+        return self.mm(45.0) * min(self.scale, 1.2)
+
+    @property
+    def icon(self) -> float:
+        """Size of a pictogram next to a button's text."""
+        return self.mm(16.0) * self.scale
+
+    @property
+    def padding(self) -> float:
+        """Space around a screen's content."""
+        return self.mm(6.0)
+
+    @property
+    def spacing(self) -> float:
+        """Space between buttons (keeps neighbouring targets apart)."""
+        return self.mm(4.0)
+
+
+LARGE_TEXT_SCALE = 1.35
+
+
+def make_theme(
+    *, high_contrast: bool, large_text: bool, window_width_px: float, screen_width_mm: float
+) -> Theme:
+    """The theme for a mode and a screen whose visible width is `screen_width_mm`."""
+    palette = HIGH_CONTRAST if high_contrast else STANDARD
+    px_per_mm = window_width_px / screen_width_mm
+    return Theme(palette, px_per_mm, LARGE_TEXT_SCALE if large_text else 1.0)

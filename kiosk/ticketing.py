@@ -1,0 +1,123 @@
+"""The ticket: printed after the hub stored it (or after the kiosk stored an offline one),
+shown large with the expected wait and the QR code; when printing fails, kept on screen
+until touched, with a picture of the ticket."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from kiosk.i18n import clock_time, spoken_number, wait_text
+from kiosk.offline import OfflineTicket
+from kiosk.printing import PrintOutcome, ticket_for_offline, ticket_for_reply
+from printer_drivers import PrinterStatus
+from printer_drivers.ticket import ticket_url
+
+if TYPE_CHECKING:
+    from kiosk.presenter import KioskPresenter
+
+
+class TicketFlow:
+    """Showing and printing the ticket; state lives in the presenter's properties."""
+
+    def __init__(self, p: KioskPresenter) -> None:
+        self.p = p
+        self.shown_at = 0.0
+        self.last: dict[str, Any] = {}
+
+    def clear(self) -> None:
+        p = self.p
+        p.ticket_number = p.ticket_service = p.ticket_qr = p.ticket_note = ""
+        p.print_state = p.ticket_preview = ""
+        p.ticket_lines = []
+        self.last = {}
+
+    def show_reply(self, data: dict[str, Any]) -> None:
+        """A ticket the hub issued (walk-in or check-in): show it and print it."""
+        p = self.p
+        view = data["ticket"]
+        self.last = view
+        p.ticket_number = view["number"]
+        p.ticket_service = view.get("service_name", "")
+        lines = []
+        if view.get("scheduled_at"):
+            moment = datetime.fromisoformat(view["scheduled_at"])
+            lines.append(p.t("appointment_at", time=clock_time(moment, p.deps.zone)))
+        else:
+            if view.get("expected_wait_s") is not None:
+                lines.append(wait_text(view["expected_wait_s"], p.language))
+            if view.get("position"):
+                lines.append(p.t("position", position=view["position"]))
+        p.ticket_lines = lines
+        p.ticket_qr = ticket_url(p.deps.config.site.ticket_url_template, view.get("token")) or ""
+        p.ticket_note = ""
+        ticket = ticket_for_reply(data, p.deps.config)
+        self._print(ticket)
+
+    def show_offline(self, offline: OfflineTicket, service_name: str) -> None:
+        """A ticket from this kiosk's leased numbers (already stored): show it and print it."""
+        p = self.p
+        self.last = {"number": offline.number, "offline": True}
+        p.ticket_number = offline.number
+        p.ticket_service = service_name
+        p.ticket_lines = []
+        p.ticket_qr = ""
+        p.ticket_note = p.t("offline_ticket_note")
+        ticket = ticket_for_offline(
+            p.deps.config,
+            offline.number,
+            service_name,
+            offline.language,
+            datetime.fromisoformat(offline.issued_at),
+            p.ticket_note,
+        )
+        self._print(ticket)
+
+    def _print(self, ticket: Any) -> None:
+        p = self.p
+        p.print_state = "printing"
+        p.ticket_preview = ""
+        p.busy = True
+        p.go("ticket")
+        session, printer = p.session, p.deps.printer
+        p.deps.background(lambda: printer.print_ticket(ticket), lambda r: self._printed(session, r))
+
+    def _printed(self, session: int, outcome: PrintOutcome) -> None:
+        p = self.p
+        p.printer_changed(outcome.status.value, outcome.reason or "", outcome.status.ready)
+        if session != p.session:
+            return
+        p.busy = False
+        self.shown_at = p.deps.monotonic()
+        number = spoken_number(p.ticket_number)
+        if outcome.ok:
+            p.print_state = "printed"
+            p.say(p.t("say_ticket", number=number))
+        else:
+            p.print_state = "failed"
+            p.ticket_preview = outcome.preview or ""
+            p.say(p.t("say_ticket_no_print", number=number))
+
+    def expired(self, now: float) -> bool:
+        """Whether a printed ticket has been on screen long enough."""
+        settings = self.p.deps.settings
+        return self.p.print_state == "printed" and now - self.shown_at >= settings.ticket_seconds
+
+    def done(self) -> None:
+        """The visitor touched 'Done' (or 'I have my number')."""
+        if self.p.print_state in ("printed", "failed"):
+            self.p.reset()
+
+    def poll_printer(self) -> None:
+        """Ask the printer how it is (off the UI thread) and tell staff."""
+        p = self.p
+        printer = p.deps.printer
+
+        def work() -> tuple[PrinterStatus, str]:
+            return printer.status()
+
+        def done(result: tuple[PrinterStatus, str]) -> None:
+            status, detail = result
+            p.printer_changed(status.value, detail, status.ready)
+
+        p.deps.background(work, done)

@@ -1,0 +1,6 @@
+"""The waiting-room display board: called tickets, announcements, waiting counts.
+
+`presenter.DisplayPresenter` holds everything the board shows and decides (tested without
+a window); `announcer.Announcer` chimes and speaks the calls one after another; `app` is
+the Kivy view over them, started by `loket display`.
+"""

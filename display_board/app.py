@@ -1,0 +1,119 @@
+"""The display board's Kivy app and its composition root (`loket display`).
+
+Import this module only after `display_board.window.configure_kivy`: it creates the window.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.factory import Factory
+from kivy.lang import Builder
+
+from display_board.announcer import Announcer, SoundChime, write_chime
+from display_board.board import BoardConfig
+from display_board.layout import BoardLayout
+from display_board.presenter import DisplayPresenter
+from display_board.ui_script import Trace, UiScript, load_steps
+from display_board.wiring import Clock as Now
+from display_board.wiring import board_client, utc_now
+from queue_engine.client import LoketClient
+from queue_engine.mqtt import Broker
+
+log = logging.getLogger(__name__)
+KV = Path(__file__).with_name("board.kv")
+
+
+def deliver_on_main_thread(function: Any) -> None:
+    """Run `function` on Kivy's main thread at the next frame."""
+    Clock.schedule_once(lambda _dt: function(), 0)
+
+
+@dataclass
+class DisplayParts:
+    """What the app shows and talks to, wired by `build_display`."""
+
+    presenter: DisplayPresenter
+    layout: BoardLayout
+    client: LoketClient
+    announcer: Announcer
+    clock: Now
+    trace: Trace
+
+
+class DisplayApp(App):  # type: ignore[misc]
+    """The board's window: composition only, the presenter decides."""
+
+    title = "Loket display board"
+
+    def __init__(self, parts: DisplayParts, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.parts = parts
+        self.presenter = parts.presenter
+        self.layout = parts.layout
+        self._orientation: str | None = None
+
+    def build(self) -> Any:
+        Builder.load_file(str(KV))
+        root = Factory.FloatLayout()
+        Window.bind(size=lambda _w, size: self._resized(root, size))
+        self._resized(root, Window.size)
+        self.presenter.bind(called_number=lambda *_: self._trace_call())
+        return root
+
+    def on_start(self) -> None:
+        self.parts.client.start()
+        Clock.schedule_interval(lambda _dt: self.presenter.tick(self.parts.clock()), 0.5)
+        Clock.schedule_once(lambda _dt: self.parts.trace.mark("ready"), 0)
+        steps = load_steps()
+        if steps is not None:
+            UiScript(steps, self.presenter, self.stop).start()
+
+    def on_stop(self) -> None:
+        self.parts.client.close()
+        self.parts.announcer.close()
+
+    def _resized(self, root: Any, size: tuple[int, int]) -> None:
+        layout = self.layout.resize(*size)
+        self.presenter.set_capacity(layout.recent_rows, layout.service_rows, self.parts.clock())
+        orientation = "PortraitBoard" if layout.portrait else "LandscapeBoard"
+        if orientation != self._orientation:
+            self._orientation = orientation
+            root.clear_widgets()
+            root.add_widget(getattr(Factory, orientation)())
+
+    def _trace_call(self) -> None:
+        """Note when a new call reaches the screen (the frame after the change)."""
+        number = self.presenter.called_number
+
+        def flipped(*_args: Any) -> None:
+            Window.unbind(on_flip=flipped)
+            self.parts.trace.mark("shown", number)
+
+        Window.bind(on_flip=flipped)
+
+
+def build_display(
+    board: BoardConfig, device_id: str, broker: Broker, *, mute: bool = False
+) -> DisplayParts:
+    """Presenter, announcer and client of one display, wired for Kivy's main thread."""
+    clock = utc_now
+    chime = None
+    if not mute:
+        folder = Path(tempfile.mkdtemp(prefix="loket-display-"))
+        chime = SoundChime(write_chime(folder / "chime.wav"))
+    announcer = Announcer(chime, speak=_mute if mute else None)
+    presenter = DisplayPresenter(board, announcer, clock())
+    client = board_client(board, device_id, broker, presenter, deliver_on_main_thread, clock)
+    return DisplayParts(presenter, BoardLayout(), client, announcer, clock, Trace.from_env())
+
+
+def _mute(command: Any) -> None:
+    """No speech (--mute)."""

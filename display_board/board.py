@@ -1,0 +1,88 @@
+"""What one display shows: its zone's counters and services, languages and info messages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from display_board.texts import LANGUAGES
+from queue_engine.siteconfig import SiteConfig
+
+
+@dataclass(frozen=True)
+class BoardConfig:
+    """The settings of one display board."""
+
+    site_id: str
+    site_name: str
+    timezone: str
+    zone: str | None
+    #: Counters shown (id → name), in the site file's order; calls elsewhere are ignored.
+    counters: dict[str, str]
+    #: Services whose waiting counts are shown (those of the zone's counters).
+    services: tuple[str, ...]
+    languages: tuple[str, ...] = LANGUAGES
+    #: Rotating info messages, each one text per language.
+    messages: tuple[dict[str, str], ...] = ()
+    recent_count: int = 5
+    highlight_seconds: float = 8.0
+    offline_after: float = 5.0
+    rotate_seconds: float = 8.0
+
+
+def board_config(
+    config: SiteConfig,
+    device_id: str,
+    *,
+    messages: tuple[dict[str, str], ...] = (),
+    language: str | None = None,
+) -> BoardConfig:
+    """The board of display `device_id` in a site file (ValueError if it is not a display)."""
+    try:
+        device = config.device(device_id)
+    except KeyError:
+        raise ValueError(f"the site file has no device {device_id!r}") from None
+    if device.role != "display":
+        raise ValueError(f"device {device_id!r} is a {device.role}, not a display")
+    counters = {c.id: c.name for c in config.counters if device.zone in (None, c.zone)}
+    if not counters:
+        raise ValueError(f"display {device_id!r}: no counter is in zone {device.zone!r}")
+    served = {ref.service for c in config.counters if c.id in counters for ref in c.services}
+    languages: list[str] = list(device.languages or config.site.languages)
+    if language is not None:
+        languages = [language, *(lang for lang in languages if lang != language)]
+    return BoardConfig(
+        site_id=config.site.id,
+        site_name=config.site.name,
+        timezone=config.site.timezone,
+        zone=device.zone,
+        counters=counters,
+        services=tuple(s.id for s in config.services if s.id in served),
+        languages=tuple(languages),
+        messages=messages,
+    )
+
+
+def load_messages(path: Path) -> tuple[dict[str, str], ...]:
+    """Info messages from a YAML or JSON file: a list of {language: text} mappings.
+
+    - nl: Welkom in het stadhuis.
+      fr: Bienvenue à l'hôtel de ville.
+    - nl: Op donderdag zijn we open tot 19.30 uur.
+    """
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: expected a list of messages, each {{language: text}}")
+    messages = []
+    for index, item in enumerate(data):
+        if not isinstance(item, dict) or not item:
+            raise ValueError(f"{path}: message {index + 1} must map languages to texts")
+        unknown = sorted(set(item) - set(LANGUAGES))
+        if unknown:
+            raise ValueError(f"{path}: message {index + 1}: unknown language {unknown[0]!r}")
+        messages.append({str(k): str(v) for k, v in item.items()})
+    return tuple(messages)

@@ -1,0 +1,242 @@
+"""Everything the board shows, decided without a window: calls, waits, clock, offline.
+
+Feed it from the UI thread (the app hands the client's callbacks over with Kivy's Clock);
+`tick(now)` moves time on: the highlight ends, the clock and info messages turn, and the
+board says it is offline once the broker or the hub has been gone `offline_after` seconds.
+Only numbers, counters and service names are ever shown: no personal data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from kivy.event import EventDispatcher
+from kivy.properties import (
+    BooleanProperty,
+    DictProperty,
+    ListProperty,
+    NumericProperty,
+    StringProperty,
+)
+
+from display_board import theme
+from display_board.announcer import Announcement
+from display_board.board import BoardConfig
+from display_board.texts import announcement, counter_label, labels
+from queue_engine.protocol import messages as m
+from queue_engine.protocol.topics import HUB_DEVICE
+
+#: Reasons a service shows as closed (after the last ticket, people waiting are still served).
+CLOSED_REASONS = frozenset({"closed_today", "closed_now", "not_yet_open"})
+
+CallKey = tuple[int, str, int, datetime]
+
+
+class AnnouncerLike(Protocol):
+    """Where announcements go (the Announcer, or a list in tests)."""
+
+    def announce(self, announcement: Announcement) -> None:
+        """Queue one announcement."""
+
+
+def _key(call: m.Call) -> CallKey:
+    return (call.ticket_id, call.counter_id, call.recall, call.at)
+
+
+def short_name(name: str) -> str:
+    """A service's name before its details (after an en dash or a bracket): 'Identiteitskaart
+    (eID) en Kids-ID' → 'Identiteitskaart'."""
+    return name.split(" \u2013 ", maxsplit=1)[0].split(" (", maxsplit=1)[0].strip()
+
+
+class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
+    """The state of one display board."""
+
+    labels = DictProperty()
+    site_name = StringProperty("")
+    called_title = StringProperty("")
+    called_number = StringProperty("")
+    called_counter = StringProperty("")
+    highlight = BooleanProperty(False)
+    #: Previous calls: [{"number": "A012", "counter": "Loket 3"}], newest first.
+    recent = ListProperty()
+    #: Waiting per service: [{"prefix", "name", "waiting", "wait"}].
+    services = ListProperty()
+    clock_text = StringProperty("")
+    info_text = StringProperty("")
+    offline = BooleanProperty(False)
+    offline_text = StringProperty("")
+    #: Colours and opacity the view binds to (the call highlighted; stale while offline).
+    called_bg = ListProperty(theme.PANEL)
+    called_fg = ListProperty(theme.ACCENT)
+    banner_bg = ListProperty(theme.NONE)
+    content_opacity = NumericProperty(1.0)
+
+    def __init__(self, board: BoardConfig, announcer: AnnouncerLike | None, now: datetime) -> None:
+        super().__init__()
+        self.board = board
+        self.announcer = announcer
+        self.language = board.languages[0]
+        self.labels = labels(self.language)
+        self.site_name = board.site_name
+        self.recent_rows = board.recent_count
+        self.service_rows = len(board.services)
+        self.called_title = str(self.labels["no_calls"])
+        #: Every announcement queued, in order (what the speakers will say).
+        self.announcements: list[Announcement] = []
+        self._tz = ZoneInfo(board.timezone)
+        self._calls: list[m.Call] = []
+        self._seen: deque[CallKey] = deque(maxlen=100)
+        self._services: dict[str, m.ServiceState] = {}
+        self._highlight_until: datetime | None = None
+        self._link_up = False
+        self._hub_up = False
+        self._down_since: datetime | None = now
+        self.tick(now)
+
+    # --- from the hub ---------------------------------------------------------------
+
+    def show_calls(self, state: m.CallsState) -> None:
+        """The retained last calls (on connect and after each change)."""
+        self._calls = [c for c in state.calls if c.counter_id in self.board.counters]
+        self._show_calls()
+
+    def called(self, event: m.CalledEvent, now: datetime) -> None:
+        """A call or recall as it happens: show it highlighted and announce it."""
+        call = event.call
+        if call.counter_id not in self.board.counters or _key(call) in self._seen:
+            return  # another zone's call, or a duplicate delivery (QoS 1)
+        self._seen.append(_key(call))
+        self._calls = [call, *(c for c in self._calls if _key(c) != _key(call))]
+        self._highlight_until = now + timedelta(seconds=self.board.highlight_seconds)
+        self.highlight = True
+        self._paint()
+        self._show_calls()
+        counter = self.board.counters[call.counter_id]
+        said = Announcement(
+            number=call.number,
+            counter_id=call.counter_id,
+            text=announcement(call.number, counter, call.counter_id, call.language),
+            language=call.language,
+            recall=call.recall,
+        )
+        self.announcements.append(said)
+        if self.announcer is not None:
+            self.announcer.announce(said)
+
+    def show_services(self, state: m.ServicesState, now: datetime) -> None:
+        """Waiting counts and expected waits."""
+        self._services = {s.id: s for s in state.services}
+        self._show_services(now)
+
+    def link_changed(self, up: bool, now: datetime) -> None:
+        """The connection to the broker came or went."""
+        self._link_up = up
+        if not up:
+            self._hub_up = False  # unknown until its retained status arrives again
+        self._update_presence(now)
+
+    def device_status(self, status: m.DeviceStatus, now: datetime) -> None:
+        """A device's presence; only the hub's matters here."""
+        if status.device == HUB_DEVICE:
+            self._hub_up = status.online
+            self._update_presence(now)
+
+    # --- time -----------------------------------------------------------------------
+
+    def tick(self, now: datetime) -> None:
+        """Move the board's time on (about twice a second)."""
+        self.clock_text = now.astimezone(self._tz).strftime("%H:%M")
+        if self._highlight_until is not None and now >= self._highlight_until:
+            self._highlight_until = None
+            self.highlight = False
+            self._paint()
+        self._update_presence(now)
+        self.info_text = self._info(now)
+        if len(self.board.services) > self.service_rows:
+            self._show_services(now)
+
+    def set_capacity(self, recent_rows: int, service_rows: int, now: datetime) -> None:
+        """How many previous calls and services fit on the screen now."""
+        self.recent_rows, self.service_rows = max(1, recent_rows), max(1, service_rows)
+        self._show_calls()
+        self._show_services(now)
+
+    # --- what is shown --------------------------------------------------------------
+
+    def _counter_text(self, call: m.Call) -> str:
+        name = self.board.counters.get(call.counter_id, call.counter_name)
+        return counter_label(name, call.counter_id, self.language)
+
+    def _show_calls(self) -> None:
+        latest: dict[int, m.Call] = {}
+        for call in self._calls:  # newest first: keep each ticket's latest call
+            latest.setdefault(call.ticket_id, call)
+        calls = list(latest.values())
+        if calls:
+            self.called_title = str(self.labels["ticket"])
+            self.called_number = calls[0].number
+            self.called_counter = self._counter_text(calls[0])
+        else:
+            self.called_title = str(self.labels["no_calls"])
+            self.called_number = self.called_counter = ""
+        self.recent = [
+            {"number": c.number, "counter": self._counter_text(c)}
+            for c in calls[1 : 1 + self.recent_rows]
+        ]
+
+    def _show_services(self, now: datetime) -> None:
+        shown = [sid for sid in self.board.services if sid in self._services]
+        pages = max(1, math.ceil(len(shown) / self.service_rows))
+        page = int(now.timestamp() // self.board.rotate_seconds) % pages
+        rows = []
+        for sid in shown[page * self.service_rows : (page + 1) * self.service_rows]:
+            state = self._services[sid]
+            name = state.names.get(self.language) or next(iter(state.names.values()), sid)
+            rows.append(
+                {
+                    "prefix": state.prefix,
+                    "name": short_name(name),
+                    "waiting": str(state.waiting),
+                    "wait": self._wait_text(state),
+                }
+            )
+        self.services = rows
+
+    def _wait_text(self, state: m.ServiceState) -> str:
+        if not state.available and state.reason in CLOSED_REASONS:
+            return str(self.labels["closed"])
+        if state.waiting == 0 or state.expected_wait_s <= 0:
+            return str(self.labels["no_wait"])
+        return f"{math.ceil(state.expected_wait_s / 60)} {self.labels['minutes']}"
+
+    def _update_presence(self, now: datetime) -> None:
+        if self._link_up and self._hub_up:
+            self._down_since = None
+        elif self._down_since is None:
+            self._down_since = now
+        gone = self._down_since is not None and (now - self._down_since) >= timedelta(
+            seconds=self.board.offline_after
+        )
+        if gone != self.offline or (gone and not self.offline_text):
+            self.offline = gone
+            self.offline_text = str(self.labels["offline"]) if gone else ""
+            self.banner_bg = theme.OFFLINE if gone else theme.NONE
+            self.content_opacity = theme.STALE_OPACITY if gone else 1.0
+
+    def _paint(self) -> None:
+        self.called_bg = theme.ACCENT if self.highlight else theme.PANEL
+        self.called_fg = theme.INK if self.highlight else theme.ACCENT
+
+    def _info(self, now: datetime) -> str:
+        messages = self.board.messages or (
+            {lang: labels(lang)["default_info"] for lang in self.board.languages},
+        )
+        texts = [msg[lang] for msg in messages for lang in self.board.languages if lang in msg]
+        if not texts:
+            return ""
+        return texts[int(now.timestamp() // self.board.rotate_seconds) % len(texts)]

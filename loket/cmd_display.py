@@ -1,0 +1,74 @@
+"""`loket display`: the waiting-room display board of one zone."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from queue_engine.mqtt import Broker
+from queue_engine.siteconfig import ConfigError, load_site_config
+
+
+def register(subparsers: Any) -> None:
+    """Add `loket display`."""
+    parser = subparsers.add_parser(
+        "display",
+        help="run a waiting-room display board (Kivy)",
+        description="Show and announce the calls of one display's zone, with waiting counts "
+        "per service. Info messages rotate at the bottom (--messages: a YAML or JSON list of "
+        "{language: text}).",
+    )
+    parser.add_argument("--config", required=True, metavar="FILE", help="site YAML")
+    parser.add_argument("--device", required=True, metavar="ID", help="the display's device id")
+    parser.add_argument(
+        "--broker", default="mqtt://127.0.0.1:1883", metavar="URL", help="mqtt://host:port"
+    )
+    parser.add_argument("--messages", type=Path, metavar="FILE", help="info messages to rotate")
+    parser.add_argument("--language", choices=("nl", "fr", "en", "de"), help="labels' language")
+    parser.add_argument("--size", default="1920x1080", metavar="WxH", help="window size")
+    parser.add_argument("--portrait", action="store_true", help="swap the window's sides")
+    parser.add_argument("--fullscreen", action="store_true", help="fullscreen, no cursor")
+    parser.add_argument("--mute", action="store_true", help="no chime and no speech")
+    parser.add_argument(
+        "--offline-after",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="say 'offline' after the broker or hub has been gone S seconds (5)",
+    )
+    parser.set_defaults(run=run)
+
+
+def parse_size(text: str, portrait: bool = False) -> tuple[int, int]:
+    """'1920x1080' → (1920, 1080), sides swapped for portrait."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise ValueError(f"--size {text!r}: expected WIDTHxHEIGHT, e.g. 1920x1080") from None
+    return (min(width, height), max(width, height)) if portrait else (width, height)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the board; returns when its window closes."""
+    from display_board.board import board_config, load_messages
+
+    try:
+        config = load_site_config(args.config)
+        messages = load_messages(args.messages) if args.messages else ()
+        board = board_config(config, args.device, messages=messages, language=args.language)
+        board = replace(board, offline_after=args.offline_after)
+        broker = Broker.parse(args.broker)
+        width, height = parse_size(args.size, args.portrait)
+    except (ConfigError, ValueError, KeyError, OSError) as error:
+        print(f"loket display: {error}", file=sys.stderr)
+        return 2
+    from display_board.window import configure_kivy
+
+    configure_kivy(width, height, args.fullscreen)
+    from display_board.app import DisplayApp, build_display
+
+    DisplayApp(build_display(board, args.device, broker, mute=args.mute)).run()
+    return 0

@@ -1,0 +1,267 @@
+"""The display board's presenter, texts and layout, without a window."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from display_board.announcer import Announcement
+from display_board.board import BoardConfig, board_config, load_messages
+from display_board.layout import MIN_TEXT, layout_for
+from display_board.presenter import DisplayPresenter, short_name
+from display_board.texts import (
+    LABELS,
+    LANGUAGES,
+    announcement,
+    counter_label,
+    labels,
+    spoken_number,
+)
+from queue_engine.protocol import messages as m
+from queue_engine.siteconfig import load_site_config
+from tests.mqtt_fixtures import TOWNHALL
+
+T0 = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)  # 09:00 in Brussels
+
+
+class Spoken:
+    """Collects announcements instead of playing them."""
+
+    def __init__(self) -> None:
+        self.said: list[Announcement] = []
+
+    def announce(self, announcement: Announcement) -> None:
+        self.said.append(announcement)
+
+
+def board(device: str = "display-gelijkvloers", **kw: object) -> BoardConfig:
+    return board_config(load_site_config(TOWNHALL), device, **kw)  # type: ignore[arg-type]
+
+
+def call(number: str, counter: str = "loket-3", *, at: datetime = T0, recall: int = 0,
+         ticket_id: int | None = None, language: str = "nl") -> m.Call:  # fmt: skip
+    zone = "gelijkvloers" if counter in {"loket-1", "loket-2", "loket-3", "loket-4"} else "x"
+    return m.Call(
+        ticket_id=ticket_id if ticket_id is not None else hash(number) % 10_000,
+        number=number,
+        service_id="eid",
+        counter_id=counter,
+        counter_name=f"Loket {counter[-1]}",
+        zone=zone,
+        language=language,
+        at=at,
+        recall=recall,
+    )
+
+
+def online(p: DisplayPresenter, now: datetime = T0) -> DisplayPresenter:
+    p.link_changed(True, now)
+    p.device_status(m.DeviceStatus(device="hub", online=True), now)
+    return p
+
+
+def presenter(**kw: object) -> tuple[DisplayPresenter, Spoken]:
+    spoken = Spoken()
+    return online(DisplayPresenter(board(**kw), spoken, T0)), spoken  # type: ignore[arg-type]
+
+
+def test_a_call_is_shown_large_highlighted_and_announced_in_the_tickets_language() -> None:
+    p, spoken = presenter()
+    assert p.called_number == "" and p.called_title == "Nog geen oproepen"
+    p.called(m.CalledEvent(call=call("ID012", language="fr")), T0)
+    assert (p.called_title, p.called_number, p.called_counter) == ("Ticket", "ID012", "Loket 3")
+    assert p.highlight
+    assert [a.text for a in spoken.said] == ["Ticket I D-12, guichet 3"]
+    assert p.announcements == spoken.said
+    p.tick(T0 + timedelta(seconds=7))
+    assert p.highlight
+    p.tick(T0 + timedelta(seconds=8.5))
+    assert not p.highlight and p.called_number == "ID012"
+
+
+def test_two_calls_in_the_same_second_are_both_announced_in_order() -> None:
+    p, spoken = presenter()
+    p.called(m.CalledEvent(call=call("A001", "loket-3")), T0)
+    p.called(m.CalledEvent(call=call("S004", "loket-1")), T0)
+    assert [a.number for a in spoken.said] == ["A001", "S004"]
+    assert (p.called_number, p.called_counter) == ("S004", "Loket 1")
+    assert p.recent == [{"number": "A001", "counter": "Loket 3"}]
+
+
+def test_a_recall_is_announced_again_but_a_duplicate_delivery_is_not() -> None:
+    p, spoken = presenter()
+    first = call("P003", ticket_id=7)
+    p.called(m.CalledEvent(call=first), T0)
+    p.called(m.CalledEvent(call=first), T0)  # QoS 1 may deliver twice
+    p.called(
+        m.CalledEvent(call=call("P003", ticket_id=7, recall=1, at=T0 + timedelta(minutes=1))), T0
+    )
+    assert [(a.number, a.recall) for a in spoken.said] == [("P003", 0), ("P003", 1)]
+    assert p.recent == []  # one ticket, shown once
+
+
+def test_the_zone_filter_shows_and_announces_only_this_zones_counters() -> None:
+    p, spoken = presenter()
+    p.called(m.CalledEvent(call=call("G001", "loket-6")), T0)
+    assert spoken.said == [] and p.called_number == ""
+    state = m.CallsState(at=T0, calls=[call("G001", "loket-6"), call("S001", "loket-1")])
+    p.show_calls(state)
+    assert p.called_number == "S001"
+    upstairs, _ = presenter(device="display-verdieping")
+    upstairs.show_calls(state)
+    assert upstairs.called_number == "G001"
+    assert set(upstairs.board.counters) == {"loket-5", "loket-6", "loket-7"}
+    assert "snelbalie" not in upstairs.board.services and "geboorte" in upstairs.board.services
+
+
+def test_retained_calls_fill_the_board_without_announcing_them() -> None:
+    p, spoken = presenter()
+    calls = [call(f"S00{n}", "loket-1", at=T0 - timedelta(minutes=n)) for n in range(1, 8)]
+    p.show_calls(m.CallsState(at=T0, calls=calls))
+    assert p.called_number == "S001" and not p.highlight and spoken.said == []
+    assert [r["number"] for r in p.recent] == ["S002", "S003", "S004", "S005", "S006"]
+    p.set_capacity(3, 9, T0)
+    assert len(p.recent) == 3
+
+
+def services_state(waiting: int = 3) -> m.ServicesState:
+    def service(sid: str, prefix: str, name: str, **kw: object) -> m.ServiceState:
+        base = dict(id=sid, names={"nl": name, "fr": name.upper()}, prefix=prefix, quick=False,
+                    walk_in=True, waiting=waiting, waiting_priority=0, longest_wait_s=600,
+                    expected_wait_s=750, available=True)  # fmt: skip
+        return m.ServiceState.model_validate({**base, **kw})
+
+    return m.ServicesState(
+        at=T0,
+        services=[
+            service("snelbalie", "S", "Snelbalie \u2013 afhalen en attesten"),
+            service("eid", "ID", "Identiteitskaart (eID) en Kids-ID", waiting=0),
+            service("paspoort", "P", "Paspoort", available=False, reason="closed_now"),
+            service("geboorte", "G", "Aangifte van een geboorte"),
+        ],
+    )
+
+
+def test_waiting_counts_and_expected_waits_per_service_of_the_zone() -> None:
+    p, _ = presenter()
+    p.show_services(services_state(), T0)
+    assert p.services == [
+        {"prefix": "S", "name": "Snelbalie", "waiting": "3", "wait": "13 min"},
+        {"prefix": "ID", "name": "Identiteitskaart", "waiting": "0", "wait": "geen"},
+        {"prefix": "P", "name": "Paspoort", "waiting": "3", "wait": "gesloten"},
+    ]  # geboorte is upstairs
+    p.set_capacity(5, 2, T0)
+    first = [row["prefix"] for row in p.services]
+    p.tick(T0 + timedelta(seconds=p.board.rotate_seconds))
+    assert first == ["S", "ID"] and [row["prefix"] for row in p.services] == ["P"]
+
+
+def test_offline_after_five_seconds_without_broker_or_hub_and_live_again_at_once() -> None:
+    spoken = Spoken()
+    p = DisplayPresenter(board(), spoken, T0)
+    p.tick(T0 + timedelta(seconds=4))
+    assert not p.offline  # starting up: not yet
+    p.tick(T0 + timedelta(seconds=5))
+    assert p.offline and p.offline_text.startswith("Geen verbinding:") and p.content_opacity < 1
+    online(p, T0 + timedelta(seconds=6))
+    assert not p.offline and p.offline_text == "" and p.content_opacity == 1
+    p.show_calls(m.CallsState(at=T0, calls=[call("S001", "loket-1")]))
+    t = T0 + timedelta(seconds=10)
+    p.device_status(m.DeviceStatus(device="kiosk-inkom", online=False), t)
+    p.device_status(m.DeviceStatus(device="hub", online=False), t)  # the hub's last will
+    p.tick(t + timedelta(seconds=4.9))
+    assert not p.offline
+    p.tick(t + timedelta(seconds=5))
+    assert p.offline and p.called_number == "S001"  # the last state stays, marked stale
+    p.device_status(m.DeviceStatus(device="hub", online=True), t + timedelta(seconds=9))
+    assert not p.offline
+    p.link_changed(False, t + timedelta(seconds=20))
+    p.link_changed(True, t + timedelta(seconds=21))
+    p.tick(t + timedelta(seconds=26))
+    assert p.offline  # connected again, but no word from the hub yet
+
+
+def test_clock_and_rotating_info_messages_in_each_language() -> None:
+    messages = ({"nl": "Welkom", "fr": "Bienvenue"}, {"en": "Thursday late opening"})
+    p = DisplayPresenter(board(messages=messages), None, T0)
+    seen = []
+    for step in range(4):
+        p.tick(T0 + timedelta(seconds=step * p.board.rotate_seconds))
+        seen.append(p.info_text)
+    assert p.clock_text == "09:00"
+    assert sorted(set(seen)) == ["Bienvenue", "Thursday late opening", "Welkom"]
+    default = DisplayPresenter(board(), None, T0)
+    assert default.info_text.startswith("Welkom")
+
+
+def test_the_board_shows_numbers_counters_and_service_names_only() -> None:
+    p, _ = presenter()
+    p.called(m.CalledEvent(call=call("A001", language="de")), T0)
+    p.called(m.CalledEvent(call=call("S002", "loket-1", language="de")), T0)
+    p.show_services(services_state(), T0)
+    assert {key for row in p.recent for key in row} == {"number", "counter"}
+    assert {key for row in p.services for key in row} == {"prefix", "name", "waiting", "wait"}
+    shown = [p.called_title, p.called_number, p.called_counter, p.info_text]
+    shown += [text for row in [*p.recent, *p.services] for text in row.values()]
+    assert "de" not in shown and not any("token" in text for text in shown)
+
+
+def test_every_label_has_all_four_languages() -> None:
+    for key, words in LABELS.items():
+        assert set(words) == set(LANGUAGES), key
+        assert all(words.values()), key
+    assert labels("xx") == labels("nl")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nl", "Ticket A-12, loket 3"),
+        ("fr", "Ticket A-12, guichet 3"),
+        ("en", "Ticket A-12, counter 3"),
+        ("de", "Ticket A-12, Schalter 3"),
+    ],
+)
+def test_announcement_in_each_language(language: str, expected: str) -> None:
+    assert announcement("A012", "Loket 3", "loket-3", language) == expected
+
+
+def test_numbers_and_counters_for_speech_and_screen() -> None:
+    assert spoken_number("ID001") == "I D-1" and spoken_number("BK104") == "B K-104"
+    assert announcement("G002", "Loket 6 \u2013 Burgerlijke stand", "loket-6", "fr").endswith(
+        "guichet 6"
+    )
+    assert announcement("G002", "Balie geboorten", "balie", "en").endswith(", Balie geboorten")
+    assert counter_label("Loket 3", "loket-3", "de") == "Schalter 3"
+    assert short_name("Afval en milieu \u2013 containerparkkaart") == "Afval en milieu"
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1080, 1920), (1280, 720), (540, 960)])
+def test_layout_text_is_readable_from_five_metres(width: int, height: int) -> None:
+    layout = layout_for(width, height)
+    short = min(width, height)
+    assert layout.portrait == (height > width)
+    assert min(layout.text, layout.row, layout.header) >= MIN_TEXT * short
+    assert layout.number >= 0.2 * short and layout.counter >= 0.1 * short
+    assert layout.recent_rows >= 3 and layout.service_rows >= 6
+
+
+def test_board_config_and_messages_file(tmp_path: Path) -> None:
+    config = load_site_config(TOWNHALL)
+    with pytest.raises(ValueError, match="not a display"):
+        board_config(config, "kiosk-inkom")
+    with pytest.raises(ValueError, match="no device"):
+        board_config(config, "display-kelder")
+    assert board_config(config, "display-gelijkvloers", language="fr").languages[0] == "fr"
+    good = tmp_path / "info.yaml"
+    good.write_text("- nl: Welkom\n  fr: Bienvenue\n- en: Closed on Friday afternoon\n")
+    assert load_messages(good) == (
+        {"nl": "Welkom", "fr": "Bienvenue"},
+        {"en": "Closed on Friday afternoon"},
+    )
+    bad = tmp_path / "info.json"
+    bad.write_text('[{"es": "Hola"}]')
+    with pytest.raises(ValueError, match="unknown language 'es'"):
+        load_messages(bad)

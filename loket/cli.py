@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "loket.cmd_simulate",
     "loket.cmd_report",
     "loket.cmd_hub",
+    "loket.cmd_web",
     "loket.cmd_protocol",
     "loket.cmd_printer",
     "loket.cmd_staff",

@@ -9,7 +9,7 @@ import sys
 import threading
 from typing import Any
 
-from loket import logs
+from loket import cmd_web, logs
 from loket.broker import start_embedded
 from queue_engine.adapters.sqlite_store import StoreError
 from queue_engine.hub.bootstrap import build_hub
@@ -34,6 +34,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--metrics-port", type=int, metavar="N", help="serve /metrics on N")
     parser.add_argument("--tick", type=float, default=15.0, help="housekeeping every S seconds")
     parser.add_argument("--log-format", choices=("text", "json"), default="text")
+    cmd_web.add_web_options(parser, prefix="web-")
     parser.set_defaults(run=run)
 
 
@@ -60,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stop.set())
     process.hub.start()
     log.info("serving site on %s", broker.url)
+    web = cmd_web.spawn(args, broker) if args.web_port is not None else None
     stop.wait()
+    cmd_web.stop_child(web)
     process.close()
     if embedded is not None:
         embedded.stop()

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # Debian packages the test suite needs (installed when run as root on Debian).
-DEB_PACKAGES ?= mosquitto socat zbar-tools fonts-dejavu-core xvfb xauth espeak-ng libmtdev1 chromium chromium-driver
+DEB_PACKAGES ?= mosquitto socat zbar-tools fonts-dejavu-core xvfb xauth espeak-ng libmtdev1 chromium chromium-driver avahi-daemon avahi-utils dbus-daemon
 
 .PHONY: test demo lint format bench simulate deps venv clean
 
@@ -19,7 +19,7 @@ simulate: demo
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy queue_engine loket printer_drivers kiosk display_board live_page
+	$(BIN)/mypy queue_engine loket printer_drivers kiosk display_board live_page provisioning
 
 format: venv
 	$(BIN)/ruff format .

@@ -10,6 +10,7 @@ import asyncio
 import gc
 import logging
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -108,6 +109,11 @@ class Mosquitto:
             words = (Path(self._dir.name) / "mosquitto.log").read_text(errors="replace")
             raise RuntimeError(f"mosquitto did not start on port {self.port}: {words.strip()}")
         return self
+
+    def reload(self) -> None:
+        """Make Mosquitto read its password and ACL files again (SIGHUP)."""
+        if self._proc is not None:
+            self._proc.send_signal(signal.SIGHUP)
 
     def stop(self) -> None:
         """Stop the process (the port stays this object's, for a restart)."""

@@ -21,6 +21,8 @@ COMMAND_MODULES = (
     "loket.cmd_printer",
     "loket.cmd_staff",
     "loket.cmd_display",
+    "loket.cmd_devices",
+    "loket.cmd_provision",
 )
 
 

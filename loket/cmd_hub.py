@@ -9,7 +9,7 @@ import sys
 import threading
 from typing import Any
 
-from loket import cmd_web, logs
+from loket import cmd_provision, cmd_web, logs
 from loket.broker import start_embedded
 from queue_engine.adapters.sqlite_store import StoreError
 from queue_engine.hub.bootstrap import build_hub
@@ -35,6 +35,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--tick", type=float, default=15.0, help="housekeeping every S seconds")
     parser.add_argument("--log-format", choices=("text", "json"), default="text")
     cmd_web.add_web_options(parser, prefix="web-")
+    cmd_provision.add_hub_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -48,8 +49,15 @@ def run(args: argparse.Namespace) -> int:
         else:
             embedded = start_embedded(args.port)
             broker = embedded.broker
+        provisioning = cmd_provision.open_for_hub(args, broker)
+        broker = provisioning.broker if provisioning else broker
         process = build_hub(
-            args.config, args.db, broker, tick_seconds=args.tick, metrics_port=args.metrics_port
+            args.config,
+            args.db,
+            broker,
+            tick_seconds=args.tick,
+            metrics_port=args.metrics_port,
+            devices=provisioning.devices() if provisioning else None,
         )
     except (ConfigError, StoreError, ValueError, RuntimeError, OSError) as error:
         print(f"loket hub: {error}", file=sys.stderr)
@@ -60,9 +68,13 @@ def run(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     process.hub.start()
+    if provisioning is not None:
+        provisioning.start(process.hub)
     log.info("serving site on %s", broker.url)
     web = cmd_web.spawn(args, broker) if args.web_port is not None else None
     stop.wait()
+    if provisioning is not None:
+        provisioning.close()
     cmd_web.stop_child(web)
     process.close()
     if embedded is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,35 +26,45 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Broker:
-    """Where the broker is: `mqtt://host:port`, `?protocol=3.1.1` for an MQTT 3.1.1 broker."""
+    """Where the broker is: `mqtt://host:port`, `?protocol=3.1.1` for an MQTT 3.1.1 broker;
+    `mqtts://host:8883?ca=/path/ca.pem` over TLS, checked against that CA (default: the
+    system's). `verify=False` skips the check (only for enrolment, which seals its own data)."""
 
     host: str = "127.0.0.1"
     port: int = 1883
     protocol: str = "5"
     username: str | None = None
     password: str | None = field(default=None, repr=False)
+    tls: bool = False
+    ca_file: str | None = None
+    verify: bool = True
 
     @classmethod
     def parse(cls, url: str) -> Broker:
         """Read a broker URL; a clear error says which part is wrong."""
         parts = urlsplit(url if "://" in url else f"mqtt://{url}")
-        if parts.scheme != "mqtt":
-            raise ValueError(f"broker URL {url!r}: scheme must be mqtt://, not {parts.scheme}://")
+        if parts.scheme not in ("mqtt", "mqtts"):
+            raise ValueError(
+                f"broker URL {url!r}: scheme must be mqtt:// or mqtts://, not {parts.scheme}://"
+            )
+        tls = parts.scheme == "mqtts"
         try:
-            port = parts.port or 1883
+            port = parts.port or (8883 if tls else 1883)
         except ValueError:
             raise ValueError(f"broker URL {url!r}: the port is not a number") from None
-        protocol = parse_qs(parts.query).get("protocol", ["5"])[0]
+        query = parse_qs(parts.query)
+        protocol = query.get("protocol", ["5"])[0]
         if protocol not in ("5", "3.1.1"):
             raise ValueError(f"broker URL {url!r}: protocol must be 5 or 3.1.1")
         host = parts.hostname or "127.0.0.1"
-        return cls(host, port, protocol, parts.username, parts.password)
+        ca_file = query.get("ca", [None])[0]
+        return cls(host, port, protocol, parts.username, parts.password, tls, ca_file)
 
     @property
     def url(self) -> str:
         """The URL again (without credentials)."""
         suffix = "" if self.protocol == "5" else "?protocol=3.1.1"
-        return f"mqtt://{self.host}:{self.port}{suffix}"
+        return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,10 @@ class Connection:
         self._v5 = v5
         if broker.username:
             self._client.username_pw_set(broker.username, broker.password)
+        if broker.tls:
+            required = ssl.CERT_REQUIRED if broker.verify else ssl.CERT_NONE
+            self._client.tls_set(ca_certs=broker.ca_file, cert_reqs=required)
+            self._client.tls_insecure_set(not broker.verify)
         if will is not None:
             self._client.will_set(will[0], will[1], qos=1, retain=True)
         self._client.reconnect_delay_set(1, 2)

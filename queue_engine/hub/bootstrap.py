@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from queue_engine.adapters.sqlite_store import SqliteStore
@@ -53,8 +54,10 @@ def build_hub(
     clock: Clock = system_clock,
     tick_seconds: float = 15.0,
     metrics_port: int | None = None,
+    devices: Iterable[Device] | None = None,
 ) -> HubProcess:
-    """Read the site file, open the store, and wire a hub (not started yet)."""
+    """Read the site file, open the store, and wire a hub (not started yet); `devices`
+    (from the provisioning registry) replaces the site file's devices."""
     config = load_site_config(config_path)
     site = config.to_site()
     store = SqliteStore(db_path, site.id)
@@ -66,7 +69,7 @@ def build_hub(
             site,
             Engine(site, store),
             broker,
-            devices=DeviceRegistry(devices_of(config)),
+            devices=DeviceRegistry(devices_of(config) if devices is None else devices),
             clock=clock,
             tick_seconds=tick_seconds,
             metrics=metrics,

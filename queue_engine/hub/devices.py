@@ -42,6 +42,12 @@ class DeviceRegistry:
         with self._lock:
             self._devices[device.id] = device
 
+    def revoke(self, device_id: str) -> None:
+        """Forget a device: its commands are refused from now on."""
+        with self._lock:
+            self._devices.pop(device_id, None)
+            self._presence.pop(device_id, None)
+
     def update(self, device_id: str, payload: bytes, now: datetime) -> bool:
         """Take a status message; False (and ignored) if it is not a valid status."""
         try:

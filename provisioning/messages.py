@@ -1,0 +1,119 @@
+"""Payloads of enrolment, administration and device configuration (pydantic, versioned)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from queue_engine.protocol.messages import Id, Language
+
+Role = Literal["kiosk", "staff", "display"]
+ROLES: tuple[Role, ...] = ("kiosk", "staff", "display")
+#: 16 random bytes as hex: the enrolment's id, also the MQTT client id's tail.
+Nonce = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+B64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/=]{1,8192}$")]
+Short = Annotated[str, StringConstraints(max_length=100)]
+#: Largest enrolment or admin payload the hub reads.
+MAX_PAYLOAD = 16 * 1024
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    v: Literal[1] = 1
+
+
+class EnrolRequest(_Message):
+    """enrol/request/<client>: a device asks to be enrolled (or acknowledges its bundle).
+
+    `verifier` lets the hub tell which request an administrator's pairing code belongs to
+    without the code ever crossing the network; `public_key` is the device's one-time
+    X25519 key, so only the device can open the bundle.
+    """
+
+    type: Literal["request", "ack"] = "request"
+    nonce: Nonce
+    kind: Role
+    public_key: B64
+    verifier: B64
+    hostname: Short | None = None
+    version: Short | None = None
+    proof: B64 | None = None
+
+
+class EnrolReply(_Message):
+    """enrol/reply/<client>: pending, approved (with the sealed bundle), or refused."""
+
+    nonce: Nonce
+    status: Literal["pending", "approved", "refused"]
+    expires_in: int | None = None
+    reason: Short | None = None
+    hub_public_key: B64 | None = None
+    iv: B64 | None = None
+    ciphertext: B64 | None = None
+
+
+class Bundle(_Message):
+    """What an approved device receives, sealed: who it is and how to reach the broker."""
+
+    site: Id
+    device_id: Id
+    role: Role
+    name: str
+    counter: Id | None = None
+    zone: Id | None = None
+    broker: str | None = None
+    """The URL to use; None: the one the device found the hub at."""
+    username: str
+    password: str = Field(repr=False)
+    ca_pem: str | None = None
+
+
+class AdminRequest(_Message):
+    """admin/request: `loket devices approve|list|revoke|update` (and a manager screen)."""
+
+    request_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    verb: Literal["approve", "list", "revoke", "update"]
+    code: Short | None = None
+    role: Role | None = None
+    name: Short | None = None
+    device: Short | None = None
+    counter: Short | None = None
+    zone: Short | None = None
+
+
+class AdminError(_Message):
+    """Why an admin request failed; `retry_after` in seconds when rate-limited."""
+
+    code: str
+    message: str
+    retry_after: int | None = None
+
+
+class AdminReply(_Message):
+    """admin/reply: the answer to one admin request."""
+
+    request_id: str
+    ok: bool
+    data: dict[str, Any] = {}
+    error: AdminError | None = None
+
+
+class DeviceConfigMessage(_Message):
+    """devices/<id>/config (retained, readable by that device only): its configuration."""
+
+    site: Id
+    device: Id
+    role: Role
+    name: str
+    counter: Id | None = None
+    zone: Id | None = None
+    languages: list[Language] | None = None
+    printer: str | None = None
+    printer_profile: str | None = None
+    mode: str | None = None
+    large_text: bool = False
+    high_contrast: bool = False
+    revision: int = 0
+    updated_at: datetime | None = None

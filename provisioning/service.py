@@ -1,0 +1,210 @@
+"""The hub's provisioning service: enrolment requests, admin requests, device configuration.
+
+It runs beside the hub with its own MQTT session (the hub's credentials, another client
+id) and one worker thread, so it never slows the queue. It changes the hub's
+`DeviceRegistry` in place: an approved device may send commands at once, a revoked one
+no longer. It is the registry's only writer.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from provisioning import sealing
+from provisioning.admin_ops import AdminOps, OpError
+from provisioning.broker_files import Account, BrokerFiles
+from provisioning.messages import (
+    MAX_PAYLOAD,
+    AdminError,
+    AdminReply,
+    AdminRequest,
+    DeviceConfigMessage,
+    EnrolReply,
+    EnrolRequest,
+)
+from provisioning.pairing import Pairing, PairingError
+from provisioning.registry import DeviceRecord, Registry
+from provisioning.topics import ENROL_CLIENT_PREFIX, ProvisioningTopics
+from queue_engine.domain.model import Site
+from queue_engine.hub.devices import DeviceRegistry
+from queue_engine.mqtt import Broker, Connection, Incoming
+from queue_engine.protocol.topics import Topics
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+class ProvisioningService:
+    """Enrols, lists, updates and revokes a site's devices over MQTT."""
+
+    def __init__(
+        self,
+        site: Site,
+        registry: Registry,
+        devices: DeviceRegistry,
+        broker: Broker,
+        files: BrokerFiles,
+        accounts: list[Account],
+        *,
+        public_broker: str | None,
+        ca_pem: str | None,
+        clock: Clock,
+        pairing: Pairing | None = None,
+    ) -> None:
+        self.site = site
+        self.topics = Topics(site.id)
+        self.ptopics = ProvisioningTopics(site.id)
+        self.registry = registry
+        self.devices = devices
+        self.clock = clock
+        self.pairing = pairing or Pairing()
+        self.ops = AdminOps(
+            site,
+            registry,
+            devices,
+            files,
+            accounts,
+            self.pairing,
+            public_broker=public_broker,
+            ca_pem=ca_pem,
+            publish_config=self.publish_config,
+            clear_device=self._clear_device,
+            deliver=self._send,
+        )
+        self._inbox: queue.Queue[Incoming] = queue.Queue()
+        self._stop = threading.Event()
+        self._worker: threading.Thread | None = None
+        self.connection = Connection(
+            f"loket-{site.id}-provisioning",
+            broker,
+            on_message=self._inbox.put,
+            on_online=self._online,
+        )
+
+    def start(self) -> None:
+        """Connect and serve."""
+        self.connection.subscribe(self.ptopics.all_enrol_requests)
+        self.connection.subscribe(self.ptopics.admin_request)
+        self._worker = threading.Thread(target=self._run, name="loket-provisioning", daemon=True)
+        self._worker.start()
+        self.connection.start()
+
+    def stop(self) -> None:
+        """Stop serving and disconnect."""
+        self._stop.set()
+        if self._worker is not None:
+            self._worker.join(timeout=10)
+        self.connection.close()
+
+    # --- worker -----------------------------------------------------------------------
+
+    def _online(self, up: bool) -> None:
+        if up:
+            for record in self.registry.records():
+                if record.has_credentials and record.revoked_at is None:
+                    self.publish_config(record)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                incoming = self._inbox.get(timeout=0.5)
+            except queue.Empty:
+                self.pairing.expire(self.clock())
+                continue
+            try:
+                self._handle(incoming)
+            except Exception:
+                log.exception("provisioning hit an error on %s; it carries on", incoming.topic)
+
+    def _handle(self, incoming: Incoming) -> None:
+        if len(incoming.payload) > MAX_PAYLOAD:
+            log.warning("dropped %d bytes on %s: too large", len(incoming.payload), incoming.topic)
+            return
+        if incoming.topic == self.ptopics.admin_request:
+            self._admin(incoming)
+            return
+        client = self.ptopics.parse_enrol_request(incoming.topic)
+        if client is not None:
+            self._enrol(client, incoming.payload)
+
+    def _enrol(self, client: str, payload: bytes) -> None:
+        try:
+            request = EnrolRequest.model_validate_json(payload)
+            sealing.unb64(request.public_key)
+        except (ValidationError, ValueError):
+            log.info("ignored a malformed enrolment request from %s", client)
+            return
+        if client != ENROL_CLIENT_PREFIX + request.nonce:
+            log.info("ignored an enrolment request whose nonce is not its client's (%s)", client)
+            return
+        now = self.clock()
+        if request.type == "ack":
+            device = self.pairing.acknowledge(client, request, now)
+            if device is not None:
+                log.info("device %s received its credentials", device)
+            return
+        reply = self.pairing.request(client, request, now)
+        self._send(client, reply)
+
+    def _send(self, client: str, reply: EnrolReply) -> None:
+        self.connection.publish(self.ptopics.enrol_reply(client), reply.model_dump_json().encode())
+
+    def _admin(self, incoming: Incoming) -> None:
+        try:
+            request = AdminRequest.model_validate_json(incoming.payload)
+        except ValidationError as error:
+            log.info("ignored a malformed admin request: %s", error.errors()[:1])
+            return
+        now = self.clock()
+        try:
+            data = self.ops.run(request, now)
+            reply = AdminReply(request_id=request.request_id, ok=True, data=data)
+        except OpError as error:
+            reply = AdminReply(
+                request_id=request.request_id,
+                ok=False,
+                error=AdminError(code=error.code, message=error.message),
+            )
+        except PairingError as error:
+            body = AdminError(code=error.code, message=error.message, retry_after=error.retry_after)
+            reply = AdminReply(request_id=request.request_id, ok=False, error=body)
+        self.connection.publish(self.ptopics.admin_reply, reply.model_dump_json().encode())
+
+    # --- publishing -------------------------------------------------------------------
+
+    def publish_config(self, record: DeviceRecord) -> None:
+        """Publish a device's configuration (retained, on the topic only it may read)."""
+        message = config_message(self.site.id, record, self.clock())
+        payload = message.model_dump_json(exclude_none=True).encode()
+        self.connection.publish(self.topics.device_config(record.id), payload, retain=True)
+
+    def _clear_device(self, device_id: str) -> None:
+        for topic in (self.topics.device_config(device_id), self.topics.device_status(device_id)):
+            self.connection.publish(topic, b"", retain=True)
+
+
+def config_message(site: str, record: DeviceRecord, now: datetime) -> DeviceConfigMessage:
+    """A device's configuration message."""
+    s = record.settings
+    return DeviceConfigMessage(
+        site=site,
+        device=record.id,
+        role=record.role,  # type: ignore[arg-type]
+        name=record.name,
+        counter=record.counter,
+        zone=record.zone,
+        languages=s.get("languages"),
+        printer=s.get("printer"),
+        printer_profile=s.get("printer_profile"),
+        mode=s.get("mode"),
+        large_text=bool(s.get("large_text", False)),
+        high_contrast=bool(s.get("high_contrast", False)),
+        revision=record.revision,
+        updated_at=now,
+    )

@@ -1,0 +1,183 @@
+"""A provisioned hub over a real Mosquitto that reads the generated password and ACL files,
+and devices that enrol against it."""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as paho
+import pytest
+from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
+
+from loket.broker import Mosquitto, free_port
+from provisioning.admin import ask
+from provisioning.discovery import HubAnnouncement
+from provisioning.enrol import Credentials, obtain_credentials
+from provisioning.hubside import HubProvisioning
+from provisioning.messages import AdminReply
+from queue_engine.hub.bootstrap import HubProcess, build_hub
+from queue_engine.mqtt import Broker
+from tests.mqtt_fixtures import TOWNHALL, FrozenClock
+
+SITE = "stad-voorbeeld"
+
+
+def until(check: Callable[[], Any], timeout: float = 5.0) -> Any:
+    """Poll `check` until it returns something truthy, or fail."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+@dataclass
+class Rig:
+    """A provisioned town-hall hub and the broker it configures."""
+
+    mosquitto: Mosquitto
+    prov: HubProvisioning
+    process: HubProcess
+    folder: Path
+    clock: FrozenClock
+    threads: list[threading.Thread] = field(default_factory=list)
+
+    @property
+    def broker(self) -> Broker:
+        """The broker, without credentials."""
+        return self.mosquitto.broker
+
+    def admin(self, verb: str, **fields: Any) -> AdminReply:
+        """What `loket devices VERB` asks."""
+        return ask(self.folder, verb, timeout=10, **fields)
+
+    def start_enrolment(
+        self, kind: str, data_dir: Path, hub: HubAnnouncement | None = None, **kw: Any
+    ) -> tuple[queue.Queue[str], queue.Queue[Any]]:
+        """Run a device's enrolment in a thread: (codes it shows, its result)."""
+        codes: queue.Queue[str] = queue.Queue()
+        result: queue.Queue[Any] = queue.Queue()
+        hub = hub or HubAnnouncement(SITE, self.broker.url)
+
+        def device() -> None:
+            try:
+                result.put(
+                    obtain_credentials(
+                        kind, data_dir, codes.put, hub=hub, timeout=20, poll=0.5, **kw
+                    )
+                )
+            except Exception as error:
+                result.put(error)
+
+        thread = threading.Thread(target=device, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+        return codes, result
+
+    def waiting(self, count: int = 1) -> None:
+        """Wait until the hub holds `count` requests waiting for approval."""
+        until(lambda: len(self.prov.pairing.pending()) >= count)
+
+    def enrol(self, kind: str, data_dir: Path, **approve: Any) -> Credentials:
+        """Enrol a device from start to end."""
+        codes, result = self.start_enrolment(kind, data_dir)
+        code = codes.get(timeout=10)
+        self.waiting()
+        reply = self.admin("approve", code=code, role=kind, **approve)
+        assert reply.ok, reply.error
+        creds = result.get(timeout=10)
+        assert isinstance(creds, Credentials), creds
+        return creds
+
+
+def provisioned_hub(
+    tmp_path: Path, clock: FrozenClock, extra: str = "", **open_kw: Any
+) -> Iterator[Rig]:
+    """Start Mosquitto with the generated files, the hub, and provisioning beside it."""
+    folder = tmp_path / "provisioning"
+    mosquitto = Mosquitto(port=free_port())
+    prov = HubProvisioning.open(TOWNHALL, folder, mosquitto.broker, **open_kw)
+    # As root, Mosquitto drops to its own user, which may not read a test's private files.
+    as_root = "user root\n" if os.geteuid() == 0 else ""
+    mosquitto.extra = prov.files.mosquitto_lines() + as_root + extra
+    prov.files.reload = mosquitto.reload
+    process: HubProcess | None = None
+    rig: Rig | None = None
+    try:
+        mosquitto.start()
+        process = build_hub(
+            TOWNHALL, tmp_path / "site.db", prov.broker, clock=clock, devices=prov.devices()
+        )
+        rig = Rig(mosquitto, prov, process, folder, clock)
+        process.hub.start()
+        assert process.hub.connection.wait_online(5), "the hub could not log in"
+        prov.start(process.hub)
+        assert prov.service is not None
+        assert prov.service.connection.wait_online(5)
+        yield rig
+    finally:
+        prov.close()
+        if process is not None:
+            process.close()
+        mosquitto.close()
+        for thread in rig.threads if rig else []:
+            thread.join(timeout=25)
+
+
+@pytest.fixture
+def rig(tmp_path: Path, clock: FrozenClock) -> Iterator[Rig]:
+    """A provisioned hub (no zeroconf)."""
+    yield from provisioned_hub(tmp_path, clock)
+
+
+class RawClient:
+    """A bare paho client, to see exactly what the broker answers."""
+
+    def __init__(
+        self,
+        broker: Broker,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        v5: bool = True,
+        client_id: str = "",
+    ) -> None:
+        version = MQTTProtocolVersion.MQTTv5 if v5 else MQTTProtocolVersion.MQTTv311
+        self.client = paho.Client(
+            CallbackAPIVersion.VERSION2, client_id=client_id, protocol=version
+        )
+        if username:
+            self.client.username_pw_set(username, password)
+        self.connack: queue.Queue[Any] = queue.Queue()
+        self.pubacks: queue.Queue[Any] = queue.Queue()
+        self.messages: queue.Queue[paho.MQTTMessage] = queue.Queue()
+        self.disconnected = threading.Event()
+        self.client.on_connect = lambda c, u, f, rc, p=None: self.connack.put(rc)
+        self.client.on_publish = lambda c, u, mid, rc, p=None: self.pubacks.put(rc)
+        self.client.on_message = lambda c, u, msg: self.messages.put(msg)
+        self.client.on_disconnect = lambda *a: self.disconnected.set()
+        self.client.connect(broker.host, broker.port)
+        self.client.loop_start()
+
+    def reason(self) -> Any:
+        """The CONNACK's reason code."""
+        return self.connack.get(timeout=5)
+
+    def publish(self, topic: str, payload: bytes = b"{}") -> Any:
+        """Publish with QoS 1 and return the PUBACK's reason code."""
+        self.client.publish(topic, payload, qos=1)
+        return self.pubacks.get(timeout=5)
+
+    def close(self) -> None:
+        """Disconnect and stop the loop."""
+        self.client.disconnect()
+        self.client.loop_stop()

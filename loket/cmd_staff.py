@@ -6,16 +6,50 @@ import argparse
 import sys
 from typing import Any
 
+from queue_engine.mqtt import Broker
+from queue_engine.siteconfig import ConfigError, load_site_config
+
 
 def register(subparsers: Any) -> None:
     """Add `loket staff`."""
-    parser = subparsers.add_parser("staff", help="run a counter's staff terminal (Kivy)")
+    parser = subparsers.add_parser(
+        "staff",
+        help="run a counter's staff terminal (Kivy)",
+        description="Call, serve, transfer and issue tickets at one counter; every action "
+        "has a key (F1 call next … F10 issue, F11 pause, F12 open, Ctrl+F12 close, "
+        "Ctrl+R try again, Ctrl+L language).",
+    )
     parser.add_argument("--config", required=True, metavar="FILE", help="site YAML")
     parser.add_argument("--counter", required=True, metavar="ID", help="the counter's id")
+    parser.add_argument("--device", metavar="ID", help="the terminal's device id "
+                        "(default: the site file's staff device of the counter)")  # fmt: skip
+    parser.add_argument(
+        "--broker", default="mqtt://127.0.0.1:1883", metavar="URL", help="mqtt://host:port"
+    )
+    parser.add_argument("--language", choices=("nl", "fr", "en", "de"), help="the language")
+    parser.add_argument("--size", default="1280x800", metavar="WxH", help="window size")
+    parser.add_argument("--fullscreen", action="store_true", help="fullscreen")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Not built yet."""
-    print("loket staff: not available yet", file=sys.stderr)
-    return 2
+    """Start the terminal; returns when its window closes."""
+    from loket.cmd_display import parse_size
+    from staff_terminal.desk import desk_config
+
+    try:
+        desk = desk_config(load_site_config(args.config), args.counter, args.device)
+        broker = Broker.parse(args.broker)
+        width, height = parse_size(args.size)
+    except (ConfigError, ValueError, OSError) as error:
+        print(f"loket staff: {error}", file=sys.stderr)
+        return 2
+    from display_board.window import configure_kivy
+
+    configure_kivy(width, height, args.fullscreen)
+    from staff_terminal.app import StaffApp, deliver_on_main_thread
+    from staff_terminal.wiring import connect_staff
+
+    staff = connect_staff(desk, broker, deliver_on_main_thread, language=args.language or "")
+    StaffApp(staff).run()
+    return 0

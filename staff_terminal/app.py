@@ -1,0 +1,79 @@
+"""The staff terminal's Kivy app (`loket staff`): screens, keys, and nothing else.
+
+Import this module only after `display_board.window.configure_kivy`: it creates the window.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Keyboard, Window
+from kivy.factory import Factory
+from kivy.lang import Builder
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from display_board.ui_script import Trace, UiScript, load_steps
+from staff_terminal.wiring import Staff
+
+HERE = Path(__file__).parent
+#: One .kv per screen, after the pieces they share.
+KV_FILES = ("common.kv", "counter.kv", "transfer.kv", "prompt.kv", "issue.kv")
+SCREENS = {"counter": "CounterScreen", "transfer": "TransferScreen",
+           "prompt": "PromptScreen", "issue": "IssueScreen"}  # fmt: skip
+KEY_NAMES = {code: name for name, code in Keyboard.keycodes.items()}
+KEY_NAMES[271] = "enter"  # the keypad's Enter
+
+
+def key_name(keycode: int, modifiers: list[str]) -> str | None:
+    """The presenter's name for a key: 'f1', 'enter', 'ctrl+r' …"""
+    name = KEY_NAMES.get(keycode)
+    if name is None:
+        return None
+    return f"ctrl+{name}" if "ctrl" in modifiers else name
+
+
+def deliver_on_main_thread(function: Any) -> None:
+    """Run `function` on Kivy's main thread at the next frame."""
+    Clock.schedule_once(lambda _dt: function(), 0)
+
+
+class StaffApp(App):  # type: ignore[misc]
+    """The terminal's window: composition only, the presenter decides."""
+
+    title = "Loket staff terminal"
+
+    def __init__(self, staff: Staff, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.staff = staff
+        self.presenter = staff.presenter
+        self.trace = Trace.from_env()
+
+    def build(self) -> Any:
+        for name in KV_FILES:
+            Builder.load_file(str(HERE / name))
+        screens = ScreenManager(transition=NoTransition())
+        for name, rule in SCREENS.items():
+            screens.add_widget(getattr(Factory, rule)(name=name))
+        self.presenter.bind(screen=lambda _p, name: setattr(screens, "current", name))
+        Window.bind(on_key_down=self._key_down, on_textinput=self._text)
+        return screens
+
+    def on_start(self) -> None:
+        self.staff.start()
+        Clock.schedule_once(lambda _dt: self.trace.mark("ready"), 0)
+        steps = load_steps()
+        if steps is not None:
+            UiScript(steps, self.presenter, self.stop).start()
+
+    def on_stop(self) -> None:
+        self.staff.close()
+
+    def _key_down(self, _window: Any, keycode: int, _scan: int, _text: Any, mods: Any) -> bool:
+        name = key_name(keycode, list(mods or []))
+        return name is not None and self.presenter.key(name)
+
+    def _text(self, _window: Any, text: str) -> None:
+        self.presenter.type_text(text)

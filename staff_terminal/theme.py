@@ -1,0 +1,27 @@
+"""The terminal's colours: white on dark, one colour per kind of feedback (contrast > 7:1)."""
+
+from __future__ import annotations
+
+Color = tuple[float, float, float, float]
+
+BACKGROUND: Color = (0.07, 0.09, 0.11, 1)
+PANEL: Color = (0.13, 0.16, 0.20, 1)
+BUTTON: Color = (0.20, 0.25, 0.32, 1)
+TEXT: Color = (1, 1, 1, 1)
+MUTED: Color = (0.75, 0.80, 0.85, 1)
+ACCENT: Color = (1.0, 0.80, 0.0, 1)
+SELECTED: Color = (0.0, 0.36, 0.70, 1)
+#: Feedback: done, information, sending, a problem.
+FEEDBACK: dict[str, Color] = {
+    "": (0, 0, 0, 0),
+    "ok": (0.05, 0.40, 0.16, 1),
+    "info": (0.0, 0.30, 0.55, 1),
+    "busy": (0.30, 0.30, 0.36, 1),
+    "error": (0.70, 0.05, 0.10, 1),
+}
+#: The counter's status: open, paused, closed.
+STATUS: dict[str, Color] = {
+    "open": (0.05, 0.40, 0.16, 1),
+    "paused": (0.60, 0.38, 0.0, 1),
+    "closed": (0.35, 0.35, 0.38, 1),
+}

@@ -1,0 +1,99 @@
+"""The staff terminal in a real window under Xvfb, driven by keys only; screenshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+
+from loket.broker import Mosquitto, free_port
+from queue_engine.client import LoketClient
+from queue_engine.domain.model import Channel
+from queue_engine.hub.bootstrap import HubProcess
+from staff_terminal import theme
+from tests.mqtt_fixtures import TOWNHALL, started
+from tests.test_display_window import close_to, pixel, run_ui
+
+Connect = Callable[..., LoketClient]
+
+
+def test_a_counter_served_with_the_keyboard_only(
+    hub: HubProcess,
+    connect: Connect,
+    mosquitto: Mosquitto,
+    ui_env: dict[str, str],
+    screenshots: Path,
+    tmp_path: Path,
+) -> None:
+    kiosk = started(connect("kiosk-inkom"))
+    for service, language in (("eid", "fr"), ("paspoort", "de"), ("rijbewijs", "nl")):
+        assert kiosk.request("issue_ticket", service_id=service, language=language).ok
+    shots = {name: screenshots / f"staff-{name}.png" for name in ("counter", "transfer", "issue")}
+    steps = [
+        {"do": "until", "attr": "link_text", "value": "Connected to the hub", "timeout": 20},
+        {"do": "key", "key": "f12"},
+        {"do": "until", "attr": "counter_status", "value": "open"},
+        {"do": "key", "key": "f1"},
+        {"do": "until", "attr": "ticket_number", "value": "ID001"},
+        {"do": "wait", "seconds": 0.3},
+        {"do": "screenshot", "path": str(shots["counter"])},
+        {"do": "key", "key": "f6"},
+        {"do": "key", "key": "down"},
+        {"do": "text", "text": "Also needs a passport"},
+        {"do": "screenshot", "path": str(shots["transfer"])},
+        {"do": "key", "key": "enter"},
+        {"do": "until", "attr": "ticket_number", "value": ""},
+        {"do": "key", "key": "f10"},
+        {"do": "key", "key": "f2"},
+        {"do": "screenshot", "path": str(shots["issue"])},
+        {"do": "key", "key": "enter"},
+        {"do": "until", "attr": "busy", "value": False},
+        {"do": "wait", "seconds": 0.3},
+        {"do": "exit"},
+    ]
+    args = [
+        "staff",
+        "--config",
+        str(TOWNHALL),
+        "--counter",
+        "loket-3",
+        "--broker",
+        mosquitto.broker.url,
+        "--language",
+        "en",
+    ]
+    run_ui(args, steps, ui_env, tmp_path)
+    tickets = {t.number: t for t in hub.hub.engine.state.tickets.values()}
+    assert tickets["ID001"].service_id == "paspoort"
+    assert tickets["ID001"].transfers[-1].note == "Also needs a passport"
+    assert tickets["S001"].channel is Channel.PHONE  # F2 switched the channel
+    for shot in shots.values():
+        with Image.open(shot) as image:
+            assert image.size == (1280, 800)
+
+
+def test_without_the_hub_the_terminal_says_so_and_sends_nothing(
+    ui_env: dict[str, str], screenshots: Path, tmp_path: Path
+) -> None:
+    shot = screenshots / "staff-offline.png"
+    steps = [
+        {"do": "wait", "seconds": 0.5},
+        {"do": "key", "key": "f1"},
+        {"do": "screenshot", "path": str(shot)},
+        {"do": "exit"},
+    ]
+    args = [
+        "staff",
+        "--config",
+        str(TOWNHALL),
+        "--counter",
+        "loket-6",
+        "--broker",
+        f"mqtt://127.0.0.1:{free_port()}",
+        "--language",
+        "fr",
+    ]
+    run_ui(args, steps, ui_env, tmp_path)
+    assert close_to(pixel(shot, 0.84, 0.04), theme.FEEDBACK["error"])  # the connection bar
+    assert close_to(pixel(shot, 0.7, 0.77), theme.FEEDBACK["error"])  # "PAS envoyé"

@@ -164,7 +164,13 @@ class LivePage:
         return Response(status, html.encode(), HTML, dict(SECURITY_HEADERS))
 
     def _health(self) -> Response:
-        body = {"live": self.link.live, "streams": self._count, "tickets": self.link.watched()}
+        body = {
+            "live": self.link.live,
+            "streams": self._count,
+            "tickets": self.link.watched(),
+            "refreshes": self.link.refreshes,
+            "last_refresh_ms": round(self.link.refresh_seconds * 1000, 1),
+        }
         return Response(
             200 if self.link.live else 503, json.dumps(body).encode(), "application/json"
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -39,7 +40,7 @@ class HubLink:
         *,
         on_views: Callable[[dict[str, View]], None] = lambda _: None,
         on_live: Callable[[bool], None] = lambda _: None,
-        coalesce: float = 0.03,
+        coalesce: float = 0.01,
         refresh_every: float = 30.0,
         timeout: float = 2.0,
         version: str | None = None,
@@ -63,6 +64,10 @@ class HubLink:
         self._hub_online: bool | None = None
         self._answering = True
         self._live = False
+        self._urgent: set[str] = set()
+        #: How many full refreshes, and how long the last one took (for /healthz).
+        self.refreshes = 0
+        self.refresh_seconds = 0.0
         self._poke = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="live-page-refresh", daemon=True)
@@ -135,7 +140,11 @@ class HubLink:
 
     # --- the hub's side ---------------------------------------------------------------
 
-    def _changed(self, _message: Any) -> None:
+    def _changed(self, message: Any) -> None:
+        if isinstance(message, m.CalledEvent):  # the called ticket's page first, at once
+            number = message.call.number
+            with self._lock:
+                self._urgent.update(t for t, v in self._views.items() if v.get("number") == number)
         self._poke.set()
 
     def _presence(self, status: m.DeviceStatus) -> None:
@@ -152,6 +161,8 @@ class HubLink:
         self._update_live()
 
     def _update_live(self) -> None:
+        if self._stop.is_set():
+            return  # closing: not news
         live = self.client.online and self._hub_online is not False and self._answering
         if live != self._live:
             self._live = live
@@ -196,7 +207,8 @@ class HubLink:
             self._poke.wait(self.refresh_every)
             if self._stop.is_set():
                 return
-            self._stop.wait(self.coalesce)  # let a burst of changes arrive first
+            if not self._urgent:
+                self._stop.wait(self.coalesce)  # let a burst of changes arrive first
             self._poke.clear()
             try:
                 self._refresh()
@@ -206,12 +218,23 @@ class HubLink:
     def _refresh(self) -> None:
         with self._lock:
             before = {t: self._views.get(t) for t in self._watched}
-        tokens = [t for t, view in before.items() if not is_final(view)]
-        if not tokens or not self.client.online:
+            urgent = [t for t in self._urgent if t in before]
+            self._urgent.clear()
+        if not before or not self.client.online:
             return
-        views = self._ask(tokens)
+        started = time.perf_counter()
+        if urgent:
+            self._push(before, urgent)
+        self._push(before, [t for t, view in before.items() if not is_final(view)])
+        self.refreshes += 1
+        self.refresh_seconds = time.perf_counter() - started
+
+    def _push(self, before: dict[str, View | None], tokens: list[str]) -> None:
+        """Ask about `tokens`; hand on the views that differ from `before` (then updated)."""
+        views = self._ask(tokens) if tokens else None
         if views is None:
             return
         changed = {t: v for t, v in views.items() if before.get(t) != v}
+        before.update(changed)
         if changed:
             self.on_views(changed)

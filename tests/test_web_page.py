@@ -3,7 +3,10 @@ its event stream, expired and unknown tickets, "I need 10 more minutes", not-liv
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
+import sys
 import time
 import urllib.parse
 import urllib.request
@@ -12,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from live_page.process import WebProcess
-from loket.broker import Mosquitto
+from loket.broker import Mosquitto, free_port
 from queue_engine.client import LoketClient
 from queue_engine.hub.bootstrap import HubProcess, build_hub
 from queue_engine.protocol import messages as m
@@ -205,3 +208,55 @@ def test_http_oddities_are_refused_not_served(web: WebProcess) -> None:
     assert head.startswith("HTTP/1.1 404") and head.endswith("\r\n\r\n")
     status, _, body = get(web.base_url + "/healthz")
     assert status == 200 and '"live": true' in body
+
+
+def test_more_pages_than_allowed_get_a_clear_no(
+    hub: HubProcess, mosquitto: Mosquitto, connect: Connect
+) -> None:
+    small = WebProcess(TOWNHALL, mosquitto.broker, port=0, max_streams=1)
+    small.start()
+    first = None
+    try:
+        ticket = issue(connect)
+        wait_for(lambda: small.link.live)
+        first = EventStream(small, ticket["token"])
+        assert first.next()["live"]
+        second = raw(small, f"GET /t/{ticket['token']}/events HTTP/1.1\r\n\r\n".encode())
+        assert second.startswith("HTTP/1.1 503") and "Retry-After: 30" in second
+    finally:
+        if first is not None:
+            first.close()
+        small.close()
+
+
+def test_loket_hub_starts_and_stops_its_page_process(
+    mosquitto: Mosquitto, tmp_path: Path, connect: Connect
+) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "loket.cli", "hub", "--config", str(TOWNHALL)]
+    command += ["--db", str(tmp_path / "site.db"), "--broker", mosquitto.broker.url]
+    command += ["--web-port", str(port)]
+    log = (tmp_path / "hub.log").open("wb")
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        health = f"http://127.0.0.1:{port}/healthz"
+        wait_for(lambda: get(health)[0] == 200 if _listening(port) else False, timeout=20)
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        assert len(children) == 1
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
+        assert not Path(f"/proc/{children[0]}").exists() or _zombie(int(children[0]))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _zombie(pid: int) -> bool:
+    return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from paho.mqtt.reasoncodes import ReasonCode
 
+from provisioning.devconfig import on_config
 from provisioning.enrol import CREDENTIALS, load_credentials
 from provisioning.messages import DeviceConfigMessage
 from queue_engine.client import LoketClient
@@ -37,10 +38,7 @@ def test_a_kiosk_enrols_stores_its_credentials_and_issues_a_ticket(
     assert load_credentials(data) == creds
     configs: queue.Queue[DeviceConfigMessage] = queue.Queue()
     kiosk = client_for(creds)
-    kiosk.connection.subscribe(TOPICS.device_config(creds.device_id))
-    kiosk._handlers[TOPICS.device_config(creds.device_id)] = lambda m: configs.put(
-        DeviceConfigMessage.model_validate_json(m.payload)
-    )
+    on_config(kiosk, configs.put)
     try:
         started(kiosk)
         reply = kiosk.request("issue_ticket", service_id="eid")
@@ -156,10 +154,7 @@ def test_the_code_must_match_the_app_and_an_update_applies_live(rig: Rig, tmp_pa
     configs: queue.Queue[DeviceConfigMessage] = queue.Queue()
     staff = client_for(creds)
     topic = TOPICS.device_config(creds.device_id)
-    staff._handlers[topic] = lambda m: configs.put(
-        DeviceConfigMessage.model_validate_json(m.payload)
-    )
-    staff.connection.subscribe(topic)
+    on_config(staff, configs.put)
     try:
         started(staff)
         assert configs.get(timeout=5).counter == "loket-6"

@@ -10,14 +10,19 @@ from typing import Any
 
 import pytest
 
+from queue_engine.adapters.memory_store import MemoryStore
 from queue_engine.client import LoketClient
+from queue_engine.domain import commands as c
 from queue_engine.domain.estimates import ahead_of
 from queue_engine.domain.model import Channel, PriorityClass, Ticket, TicketKind, TicketStatus
+from queue_engine.engine import Engine
 from queue_engine.hub.bootstrap import HubProcess
-from queue_engine.hub.live_status import places
+from queue_engine.hub.live_status import LiveStatus, places
+from queue_engine.protocol import messages as m
 from queue_engine.protocol.topics import WEB_DEVICE
+from queue_engine.views import ticket_view
 from tests.mqtt_fixtures import FrozenClock, started
-from tests.sites import local
+from tests.sites import Desk, local, make_site
 
 Connect = Callable[..., LoketClient]
 NO_SUCH_TOKEN = "A" * 22
@@ -174,3 +179,36 @@ def test_places_of_a_whole_queue_match_the_one_ticket_rule() -> None:
         queue = [_ticket(i, rng.random() < 0.3, rng.randrange(60)) for i in range(1, 40)]
         ahead = places(queue)
         assert ahead == {t.id: len(ahead_of(t, queue)) for t in queue}
+
+
+def test_place_and_wait_of_every_waiting_ticket_match_the_kiosks_view() -> None:
+    """LiveStatus prices a whole queue at once; it must say what ticket_view says."""
+    site = make_site()
+    busy_kinds = ("quick", "passport", "eid", "births", "childcare")
+    for seed in range(25):
+        rng = random.Random(seed)
+        desk = Desk(Engine(site, MemoryStore()), local("2026-12-01 10:00"))
+        desk.open(*rng.sample(sorted(site.counters), rng.randint(0, 4)))
+        for _ in range(rng.randint(5, 60)):
+            desk.advance(rng.random() * 3)
+            priority = PriorityClass.PRIORITY if rng.random() < 0.25 else PriorityClass.NORMAL
+            desk.issue(rng.choice(busy_kinds), priority=priority, force=True, channel=Channel.DESK)
+            counter = rng.choice(sorted(site.counters))
+            called = rng.random() < 0.3 and desk.run(c.CallNext, counter_id=counter).ok
+            if called and rng.random() < 0.7:  # else the counter stays busy with it
+                desk.advance(rng.random() * 10)
+                desk.run(c.Finish, counter_id=counter)
+        state = desk.engine.state
+        busy = {sid for sid, queue in state.waiting_by_service.items() if queue}
+        waiting = state.waiting()
+        reply = LiveStatus(site).answer(
+            m.TicketStatusRequest(request_id="q", tokens=[t.token for t in waiting[:200]]),
+            state,
+            desk.now,
+        )
+        for ticket in waiting[:200]:
+            mine = reply.data["tickets"][ticket.token]
+            queue = state.waiting_by_service[ticket.service_id].values()
+            kiosk = ticket_view(site, ticket, queue, state.recent, state.counters, busy)
+            assert mine["position"] == kiosk["position"], seed
+            assert abs(mine["expected_wait_s"] - kiosk["expected_wait_s"]) <= 1, seed

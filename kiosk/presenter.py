@@ -50,6 +50,8 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
     high_contrast = BooleanProperty(False)
     speech = BooleanProperty(False)
     theme: Any = ObjectProperty(None)
+    ui = DictProperty({})
+    """The theme's colours and sizes by name, for the `.kv` files."""
     online = BooleanProperty(False)
     printer_ready = BooleanProperty(True)
     banner = StringProperty("")
@@ -83,10 +85,19 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
     ticket_note = StringProperty("")
     print_state = StringProperty("")
     """'printing', 'printed' or 'failed'."""
+    print_failed = BooleanProperty(False)
+    ticket_finished = BooleanProperty(False)
+    """Printed or failed: the visitor may leave the screen."""
+    ticket_message = StringProperty("")
+    done_text = StringProperty("")
+    qr_caption = StringProperty("")
     ticket_preview = StringProperty("")
     # --- for the views -----------------------------------------------------------------------
     window_width = NumericProperty(1920)
     window_height = NumericProperty(1080)
+    layout_orientation = StringProperty("horizontal")
+    """Side by side on a landscape screen, stacked on a portrait one."""
+    tile_cols = NumericProperty(2)
     pictograms = StringProperty("")
     """Folder of the pictogram PNGs."""
 
@@ -209,10 +220,14 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
 
     def set_window_size(self, width: float, height: float) -> None:
         self.window_width, self.window_height = width, height
+        portrait = height > width
+        self.layout_orientation = "vertical" if portrait else "horizontal"
+        self.tile_cols = 1 if portrait else 2
         self._update_theme()
 
     def _update_theme(self) -> None:
         self.theme = self.make_theme()
+        self.ui = self.theme.for_views()
 
     def make_theme(self) -> Theme:
         return make_theme(
@@ -274,7 +289,7 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
             self.online = online
             if online:
                 self.deps.wake_sync()
-            self.walkin.refresh()
+        self.walkin.refresh()
         self._update_banner()
 
     def services_changed(self, state: m.ServicesState) -> None:
@@ -302,7 +317,8 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
 
     def _update_banner(self) -> None:
         if not self.online:
-            self.banner = self.t("offline_banner")
+            can = any(tile.available for tile in self.tiles)
+            self.banner = self.t("offline_banner" if can else "offline_banner_desk")
         elif not self.printer_ready:
             self.banner = self.t("printer_down_banner")
         else:

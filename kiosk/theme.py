@@ -154,7 +154,7 @@ class Theme:
     @property
     def huge(self) -> float:
         """Font size of the ticket number."""
-        return self.mm(45.0) * min(self.scale, 1.2)
+        return self.mm(38.0) * min(self.scale, 1.2)
 
     @property
     def icon(self) -> float:
@@ -170,6 +170,42 @@ class Theme:
     def spacing(self) -> float:
         """Space between buttons (keeps neighbouring targets apart)."""
         return self.mm(4.0)
+
+    def for_views(self) -> dict[str, object]:
+        """Every colour and size the `.kv` files use, flat (kv re-binds a dict lookup on the
+        presenter, but not a chain through plain objects such as `theme.palette.text`)."""
+        colours = {name: getattr(self.palette, name) for name in self.palette.__dataclass_fields__}
+        mm = self.mm
+        sizes = {
+            "touch": self.touch,
+            "button_height": self.button_height,
+            "big_button_height": self.big_button_height,
+            "print_button_height": self.big_button_height * 0.7,
+            "body": self.body,
+            "small": self.small,
+            "title": self.title,
+            "huge": self.huge,
+            "code_font": self.title * 1.3,
+            "icon": self.icon,
+            "icon_large": self.icon * 1.5,
+            "padding": self.padding,
+            "padding_wide": self.padding * 2,
+            "spacing": self.spacing,
+            "spacing_wide": self.spacing * 2,
+            "gap": mm(3),
+            "key_gap": mm(2.5),
+            "radius": mm(3),
+            "panel_padding": mm(4),
+            "overlay_padding": mm(8),
+            "bar_height": mm(18),
+            "nav_height": self.button_height + 2 * mm(3),
+            "code_height": mm(30) * self.scale,
+            "nav_back": mm(70),
+            "nav_home": mm(90),
+            "nav_accessibility": mm(120),
+            "nav_help": mm(95),
+        }
+        return {**colours, **sizes}
 
 
 LARGE_TEXT_SCALE = 1.35

@@ -28,7 +28,8 @@ class TicketFlow:
     def clear(self) -> None:
         p = self.p
         p.ticket_number = p.ticket_service = p.ticket_qr = p.ticket_note = ""
-        p.print_state = p.ticket_preview = ""
+        p.print_state = p.ticket_preview = p.ticket_message = p.done_text = p.qr_caption = ""
+        p.print_failed = p.ticket_finished = False
         p.ticket_lines = []
         self.last = {}
 
@@ -50,6 +51,7 @@ class TicketFlow:
                 lines.append(p.t("position", position=view["position"]))
         p.ticket_lines = lines
         p.ticket_qr = ticket_url(p.deps.config.site.ticket_url_template, view.get("token")) or ""
+        p.qr_caption = p.t("follow_on_phone") if p.ticket_qr else ""
         p.ticket_note = ""
         ticket = ticket_for_reply(data, p.deps.config)
         self._print(ticket)
@@ -61,7 +63,7 @@ class TicketFlow:
         p.ticket_number = offline.number
         p.ticket_service = service_name
         p.ticket_lines = []
-        p.ticket_qr = ""
+        p.ticket_qr = p.qr_caption = ""
         p.ticket_note = p.t("offline_ticket_note")
         ticket = ticket_for_offline(
             p.deps.config,
@@ -76,6 +78,8 @@ class TicketFlow:
     def _print(self, ticket: Any) -> None:
         p = self.p
         p.print_state = "printing"
+        p.print_failed = p.ticket_finished = False
+        p.ticket_message = p.t("printing")
         p.ticket_preview = ""
         p.busy = True
         p.go("ticket")
@@ -90,11 +94,14 @@ class TicketFlow:
         p.busy = False
         self.shown_at = p.deps.monotonic()
         number = spoken_number(p.ticket_number)
+        p.ticket_finished = True
         if outcome.ok:
             p.print_state = "printed"
+            p.ticket_message, p.done_text = p.t("take_ticket"), p.t("done")
             p.say(p.t("say_ticket", number=number))
         else:
-            p.print_state = "failed"
+            p.print_state, p.print_failed = "failed", True
+            p.ticket_message, p.done_text = "", p.t("print_failed_done")
             p.ticket_preview = outcome.preview or ""
             p.say(p.t("say_ticket_no_print", number=number))
 

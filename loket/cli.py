@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "loket.cmd_printer",
     "loket.cmd_staff",
     "loket.cmd_display",
+    "loket.cmd_kiosk",
     "loket.cmd_devices",
     "loket.cmd_provision",
 )

@@ -72,6 +72,12 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "No connection just now. You can still take a ticket.",
         "Gerade keine Verbindung. Sie können trotzdem ein Ticket nehmen.",
     ),
+    "offline_banner_desk": (
+        "Even geen verbinding. Vraag uw ticket aan het onthaal.",
+        "Pas de connexion pour l'instant. Demandez votre ticket à l'accueil.",
+        "No connection just now. Please ask for your ticket at the desk.",
+        "Gerade keine Verbindung. Bitte fragen Sie am Empfang nach Ihrem Ticket.",
+    ),
     "offline_checkin_title": (
         "Inchecken kan nu even niet",
         "L'enregistrement n'est pas possible pour l'instant",

@@ -1,0 +1,224 @@
+"""The kiosk's composition root: site file → hub link, printer, offline store, speech →
+presenter → window. `run(args)` is what `loket kiosk` calls; Kivy is imported only here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.context import Deps, Settings, run_in_thread
+from kiosk.hub import HubLink
+from kiosk.offline import OfflineStore
+from kiosk.pictograms import ensure_pictograms
+from kiosk.printing import TicketPrinter
+from kiosk.sync import OfflineSync, SyncLoop
+from queue_engine.mqtt import Broker
+from queue_engine.siteconfig import DeviceConfig, SiteConfig, load_site_config
+
+log = logging.getLogger("loket.kiosk")
+
+
+class KioskSetupError(Exception):
+    """The kiosk cannot start: a wrong device id, a bad option … (exit 2)."""
+
+
+def data_home() -> Path:
+    """Where kiosks keep their offline store: $XDG_DATA_HOME/loket."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "loket"
+
+
+def kiosk_device(config: SiteConfig, device_id: str) -> DeviceConfig:
+    """The site file's entry for this kiosk."""
+    try:
+        device = config.device(device_id)
+    except KeyError:
+        kiosks = ", ".join(d.id for d in config.devices if d.role == "kiosk") or "none"
+        raise KioskSetupError(
+            f"no device {device_id!r} in the site file (kiosks: {kiosks})"
+        ) from None
+    if device.role != "kiosk":
+        raise KioskSetupError(f"device {device_id!r} is a {device.role}, not a kiosk")
+    return device
+
+
+def make_clock(start: str | None) -> Callable[[], datetime]:
+    """The system clock, or one that starts at `start` (ISO) and runs on (tests, demos)."""
+    if not start:
+        return lambda: datetime.now().astimezone()
+    origin, t0 = datetime.fromisoformat(start), time.monotonic()
+    if origin.tzinfo is None:
+        raise KioskSetupError(f"--start-time {start!r} needs a UTC offset, e.g. +01:00")
+    from datetime import timedelta
+
+    return lambda: origin + timedelta(seconds=time.monotonic() - t0)
+
+
+def settings_from(args: Any) -> Settings:
+    return Settings(
+        idle_seconds=args.idle_seconds,
+        idle_prompt_seconds=args.idle_prompt_seconds,
+        ticket_seconds=args.ticket_seconds,
+        screen_width_mm=args.screen_width_mm,
+    )
+
+
+@dataclass
+class Runtime:
+    """Everything a running kiosk owns, to close in order."""
+
+    hub: HubLink
+    loop: SyncLoop
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for closer in reversed(self.closers):
+            try:
+                closer()
+            except Exception:
+                log.exception("closing the kiosk")
+        self.loop.close()
+        self.hub.close()
+
+
+def configure_kivy(args: Any) -> None:
+    """Window settings, before Kivy opens the window."""
+    from kivy.config import Config
+
+    width, height = (int(n) for n in args.size.lower().split("x"))
+    Config.set("graphics", "width", str(width))
+    Config.set("graphics", "height", str(height))
+    Config.set("graphics", "resizable", "0")
+    Config.set("graphics", "borderless", "1" if args.fullscreen else "0")
+    Config.set("graphics", "fullscreen", "auto" if args.fullscreen else "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "log_level", "warning" if not args.verbose else "debug")
+
+
+def run(args: Any) -> int:
+    """Start the kiosk and run until the window closes (or the script ends)."""
+    config = load_site_config(args.config)
+    device = kiosk_device(config, args.device)
+    broker = Broker.parse(args.broker)
+    clock = make_clock(args.start_time)
+    data_dir = Path(args.data_dir) if args.data_dir else data_home() / f"kiosk-{device.id}"
+    configure_kivy(args)
+
+    from kivy.clock import Clock
+
+    from kiosk import app as ui
+    from kiosk.presenter import KioskPresenter
+    from kiosk.scanner import SerialScanner, WedgeDecoder
+    from loket.speech import Speaker
+
+    hub = HubLink(config.site.id, device.id, broker, version=_version())
+    store = OfflineStore(data_dir / "offline.json")
+    printer = TicketPrinter(
+        args.printer or device.printer,
+        args.printer_profile or device.printer_profile,
+        data_dir / "previews",
+    )
+    speaker = Speaker()
+    sync = OfflineSync(hub, store, config, clock, lease_size=args.lease_size)
+    deps = Deps(
+        config=config,
+        device=device,
+        hub=hub,
+        printer=printer,
+        store=store,
+        speaker=speaker,
+        clock=clock,
+        background=run_in_thread(ui.post),
+        settings=settings_from(args),
+    )
+    presenter = KioskPresenter(deps, pictograms=str(ensure_pictograms(data_dir / "pictograms")))
+    loop = SyncLoop(sync, after=lambda _report: ui.post(presenter.publish_status))
+    deps.wake_sync = loop.wake
+    runtime = Runtime(hub, loop, [lambda: speaker.close(drain=False)])
+    hub.on_change(lambda online: ui.post(lambda: presenter.set_online(online)))
+    hub.on_services(lambda state: ui.post(lambda: presenter.services_changed(state)))
+    wedge = WedgeDecoder(presenter.visit.scanned)
+    if args.scanner:
+        scanner = SerialScanner(
+            args.scanner, lambda text: ui.post(lambda: presenter.visit.scanned(text))
+        )
+        runtime.closers.append(scanner.close)
+        scanner.start()
+    hub.start()
+    loop.start()
+    status: dict[str, int] = {"code": 0}
+
+    def started() -> None:
+        ui.watch_window(presenter, wedge)
+        Clock.schedule_interval(lambda _dt: presenter.tick(), 1.0)
+        presenter.tickets.poll_printer()
+        Clock.schedule_once(lambda _dt: _ready(args), 0)
+        if args.script:
+            _start_script(args, app, presenter, store, status)
+
+    app = ui.KioskApp(presenter, started)
+    try:
+        app.run()
+    finally:
+        runtime.close()
+    return status["code"]
+
+
+def _version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("loket")
+    except PackageNotFoundError:
+        return None
+
+
+def _ready(args: Any) -> None:
+    """The first frame is on screen: say so (for the start-up benchmark)."""
+    if args.log:
+        line = {"event": "ready", "t": round(time.time(), 3), "rss_kb": _rss_kb()}
+        with Path(args.log).open("a", encoding="utf-8") as out:
+            out.write(json.dumps(line) + "\n")
+
+
+def _rss_kb() -> dict[str, int]:
+    """Resident memory now and at its peak (Linux)."""
+    fields = {}
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = int(value.split()[0])
+    except OSError:
+        pass
+    return fields
+
+
+def _start_script(
+    args: Any, app: Any, presenter: Any, store: OfflineStore, status: dict[str, int]
+) -> None:
+    from kiosk.script import ScriptRunner
+
+    steps = json.loads(Path(args.script).read_text(encoding="utf-8"))
+
+    def stop() -> None:
+        status["code"] = 3 if runner.failed else 0
+        app.stop()
+
+    def extra() -> dict[str, Any]:
+        return {"pending": len(store.pending()), "rss_kb": _rss_kb()}
+
+    shots = Path(args.screenshot_dir) if args.screenshot_dir else None
+    log_path = Path(args.log) if args.log else None
+    runner = ScriptRunner(app.root, presenter, steps, shots, log_path, stop, extra)
+    app.script = runner  # Kivy's clock holds methods weakly: keep the runner alive
+    runner.start()

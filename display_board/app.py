@@ -92,6 +92,7 @@ class DisplayApp(App):  # type: ignore[misc]
     def _trace_call(self) -> None:
         """Note when a new call reaches the screen (the frame after the change)."""
         number = self.presenter.called_number
+        self.parts.trace.mark("changed", number)
 
         def flipped(*_args: Any) -> None:
             Window.unbind(on_flip=flipped)

@@ -70,6 +70,8 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
     info_text = StringProperty("")
     offline = BooleanProperty(False)
     offline_text = StringProperty("")
+    #: Connected, and the hub is there: what is shown is current.
+    live = BooleanProperty(False)
     #: Colours and opacity the view binds to (the call highlighted; stale while offline).
     called_bg = ListProperty(theme.PANEL)
     called_fg = ListProperty(theme.ACCENT)
@@ -215,7 +217,8 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
         return f"{math.ceil(state.expected_wait_s / 60)} {self.labels['minutes']}"
 
     def _update_presence(self, now: datetime) -> None:
-        if self._link_up and self._hub_up:
+        self.live = self._link_up and self._hub_up
+        if self.live:
             self._down_since = None
         elif self._down_since is None:
             self._down_since = now

@@ -6,7 +6,8 @@
                {"do": "until", "attr": "called_number", "value": "P001", "timeout": 10},
                {"do": "key", "key": "f1"}, {"do": "text", "text": "A012"},
                {"do": "resize", "width": 675, "height": 1200},
-               {"do": "screenshot", "path": "/tmp/shots/board.png"}, {"do": "exit"}]}
+               {"do": "screenshot", "path": "/tmp/shots/board.png"},
+               {"do": "mark", "event": "live"}, {"do": "exit"}]}
 
 `LOKET_UI_TRACE=trace.txt` appends `<monotonic seconds> <event> <detail>` lines
 (`ready` after the first frame; the apps add their own events) for bench/bench_apps.py.
@@ -55,13 +56,20 @@ def load_steps() -> list[Step] | None:
 class UiScript:
     """Runs steps one after another on Kivy's clock, against a window and a presenter."""
 
-    def __init__(self, steps: list[Step], target: Any, on_exit: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        steps: list[Step],
+        target: Any,
+        on_exit: Callable[[], None],
+        trace: Trace | None = None,
+    ) -> None:
         from kivy.clock import Clock
         from kivy.core.window import Keyboard, Window
 
         self.steps = list(steps)
         self.target = target
         self.on_exit = on_exit
+        self.trace = trace or Trace.from_env()
         self._clock = Clock
         self._window = Window
         self._keycodes = Keyboard.keycodes
@@ -124,6 +132,10 @@ class UiScript:
             self._deadline = time.monotonic() + 5
             screenshot(self._window, path)
         return path.exists() or time.monotonic() >= self._deadline
+
+    def _do_mark(self, step: Step) -> bool:
+        self.trace.mark(step["event"], step.get("detail", ""))
+        return True
 
     def _do_exit(self, step: Step) -> bool:
         self.on_exit()

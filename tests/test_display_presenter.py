@@ -165,8 +165,9 @@ def test_offline_after_five_seconds_without_broker_or_hub_and_live_again_at_once
     assert not p.offline  # starting up: not yet
     p.tick(T0 + timedelta(seconds=5))
     assert p.offline and p.offline_text.startswith("Geen verbinding:") and p.content_opacity < 1
+    assert not p.live
     online(p, T0 + timedelta(seconds=6))
-    assert not p.offline and p.offline_text == "" and p.content_opacity == 1
+    assert p.live and not p.offline and p.offline_text == "" and p.content_opacity == 1
     p.show_calls(m.CallsState(at=T0, calls=[call("S001", "loket-1")]))
     t = T0 + timedelta(seconds=10)
     p.device_status(m.DeviceStatus(device="kiosk-inkom", online=False), t)

@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from staff_terminal.desk import DeskConfig
+from staff_terminal.texts import LANGUAGE_NAMES
+
 #: "a12", "A 12", "id001" → "A012", "ID001".
 _NUMBER = re.compile(r"^([A-Z]{1,2})\s*([0-9]{1,3})$")
 MAX_NOTE = 500
@@ -137,6 +140,20 @@ class IssueForm(Form):
             return super().key(name)
         return "handled"
 
+    def settings(self, t: dict[str, str]) -> list[dict[str, str]]:
+        """Its settings as buttons: 'Channel:  phone   [F2]'."""
+        yes, no = t["yes"], t["no"]
+        rows = [
+            ("f2", "channel", t[f"channel_{self.channel}"]),
+            ("f3", "priority", yes if self.priority else no),
+            ("f4", "ticket_language", LANGUAGE_NAMES[self.language]),
+            ("f5", "force", yes if self.force else no),
+        ]
+        return [
+            {"key": key, "text": f"{t[label]}:  {value}   [{key.upper()}]"}
+            for key, label, value in rows
+        ]
+
     def request(self) -> Request | str:
         return "issue_ticket", {
             "service_id": self.options[self.index].id,
@@ -145,3 +162,20 @@ class IssueForm(Form):
             "language": self.language,
             "force": self.force,
         }
+
+
+def transfer_form(desk: DeskConfig, here: str, t: dict[str, str], language: str) -> TransferForm:
+    """Transfer a ticket of service `here`: to another service, or to another counter."""
+    options = [
+        Option("service", s.id, f"{t['to_service']}: {s.name(language)}")
+        for s in desk.services
+        if s.id != here
+    ]
+    options += [Option("counter", cid, f"{t['to_counter']}: {name}") for cid, name in desk.counters]
+    return TransferForm(t["transfer_title"], options)
+
+
+def issue_form(desk: DeskConfig, t: dict[str, str], language: str) -> IssueForm:
+    """Issue a ticket for any of the site's services."""
+    options = [Option("service", s.id, f"{s.prefix}  {s.name(language)}") for s in desk.services]
+    return IssueForm(t["issue_title"], options, desk.languages)

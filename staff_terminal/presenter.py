@@ -23,7 +23,7 @@ from queue_engine.protocol.topics import HUB_DEVICE
 from staff_terminal import theme
 from staff_terminal.desk import DeskConfig
 from staff_terminal.details import CounterFigures, documents_text, queue_rows, ticket_facts
-from staff_terminal.forms import Form, IssueForm, Option, PromptForm, TransferForm
+from staff_terminal.forms import Form, IssueForm, PromptForm, issue_form, transfer_form
 from staff_terminal.runner import Outcome
 from staff_terminal.texts import LANGUAGE_NAMES, texts
 
@@ -174,12 +174,8 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         if self.current is None:
             self._feedback("error", self.t["no_current"])
             return
-        here = self.current.get("service_id")
-        options = [Option("service", s.id, f"{self.t['to_service']}: {s.name(self.language)}")
-                   for s in self.desk.services if s.id != here]  # fmt: skip
-        options += [Option("counter", cid, f"{self.t['to_counter']}: {name}")
-                    for cid, name in self.desk.counters]  # fmt: skip
-        self._open_form(TransferForm(self.t["transfer_title"], options))
+        here = self.current.get("service_id", "")
+        self._open_form(transfer_form(self.desk, here, self.t, self.language))
 
     def call_ticket(self) -> None:
         self._open_form(PromptForm(self.t["call_ticket_prompt"], "call_ticket"))
@@ -195,9 +191,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
 
     def issue(self) -> None:
         """Open the form to issue a ticket at the desk or for a phone call."""
-        options = [Option("service", s.id, f"{s.prefix}  {s.name(self.language)}")
-                   for s in self.desk.services]  # fmt: skip
-        self._open_form(IssueForm(self.t["issue_title"], options, self.desk.languages))
+        self._open_form(issue_form(self.desk, self.t, self.language))
 
     def retry(self) -> None:
         """Send the command that got no answer again, with the same request id."""
@@ -270,8 +264,12 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
     def _send(self, sent: Sent) -> None:
         action = self._action_name(sent.verb, sent.fields)
         if self._inflight is not None:
-            self._feedback("busy", self.t["busy"].format(action=self._action_name(
-                self._inflight.verb, self._inflight.fields)))  # fmt: skip
+            self._feedback(
+                "busy",
+                self.t["busy"].format(
+                    action=self._action_name(self._inflight.verb, self._inflight.fields)
+                ),
+            )
             return
         if not self._link_up or self._hub_up is False:
             self._feedback("error", self.t["not_sent"])
@@ -279,8 +277,9 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         self._inflight = sent
         self.busy = True
         self._feedback("busy", self.t["sending"].format(action=action))
-        self.runner.submit(sent.verb, sent.request_id, sent.fields,
-                           lambda outcome: self._answered(sent, outcome))  # fmt: skip
+        self.runner.submit(
+            sent.verb, sent.request_id, sent.fields, lambda outcome: self._answered(sent, outcome)
+        )
 
     def _answered(self, sent: Sent, outcome: Outcome) -> None:
         self._inflight = None
@@ -337,8 +336,11 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
 
     def _action_name(self, verb: str, fields: dict[str, Any]) -> str:
         if verb == "counter_status":
-            return self.t[{"open": "open_counter", "paused": "pause_counter",
-                           "closed": "close_counter"}[fields["status"]]]  # fmt: skip
+            return self.t[
+                {"open": "open_counter", "paused": "pause_counter", "closed": "close_counter"}[
+                    fields["status"]
+                ]
+            ]
         return self.t.get({"issue_ticket": "issue"}.get(verb, verb), verb)
 
     def _feedback(self, kind: str, text: str) -> None:
@@ -364,8 +366,10 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         self.ticket_number = ticket["number"]
         self.ticket_facts = ticket_facts(ticket, self.desk, self.t, self.language)
         if ticket.get("partial"):
-            self.ticket_facts = [*self.ticket_facts[:2],
-                                 {"label": "", "value": self.t["details_missing"]}]  # fmt: skip
+            self.ticket_facts = [
+                *self.ticket_facts[:2],
+                {"label": "", "value": self.t["details_missing"]},
+            ]
         self.documents = documents_text(ticket, self.desk, self.language)
 
     def _open_form(self, form: Form) -> None:
@@ -380,31 +384,19 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
             return
         self.form_title = form.title
         self.form_options = [
-            {"text": o.text, "index": i,
-             "bg": theme.SELECTED if i == form.index else theme.BUTTON}
+            {"text": o.text, "index": i, "bg": theme.SELECTED if i == form.index else theme.BUTTON}
             for i, o in enumerate(form.options)
-        ]  # fmt: skip
+        ]
         self.form_text = form.text
         self.form_field = f"{form.text}_"
         self.form_hint = self.t["prompt_keys" if form.kind == "prompt" else "form_keys"]
         if isinstance(form, IssueForm):
-            yes, no = self.t["yes"], self.t["no"]
-            settings = [
-                ("f2", "channel", self.t[f"channel_{form.channel}"]),
-                ("f3", "priority", yes if form.priority else no),
-                ("f4", "ticket_language", LANGUAGE_NAMES[form.language]),
-                ("f5", "force", yes if form.force else no),
-            ]
-            self.form_settings = [
-                {"key": key, "text": f"{self.t[label]}:  {value}   [{key.upper()}]"}
-                for key, label, value in settings
-            ]
+            self.form_settings = form.settings(self.t)
 
     def _refresh(self) -> None:
         """Everything again, in the current language."""
         names = {**self.t, "next_language": LANGUAGE_NAMES.get(self.language, self.language)}
-        self.labels = {**self.t, **{f"key_{a}": f"{names[a]}  [{k}]"
-                                    for a, k in SHORTCUT.items()}}  # fmt: skip
+        self.labels = {**self.t, **{f"key_{a}": f"{names[a]}  [{k}]" for a, k in SHORTCUT.items()}}
         self.labels["key_back"] = f"{self.t['back']}  [Esc]"
         self.labels["key_send"] = f"{self.t['send']}  [Enter]"
         self._set_status(self.counter_status)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from queue_engine.adapters.sqlite_store import SqliteStore, StoreError
-from queue_engine.reporting import write_report
 from queue_engine.siteconfig import ConfigError, load_site
 
 
@@ -31,6 +30,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the report; exit 2 when the site file or the store cannot be used."""
+    from queue_engine.reporting import write_report  # matplotlib: only when reporting
     if not Path(args.db).exists():
         print(f"loket report: {args.db}: no such store", file=sys.stderr)
         return 2

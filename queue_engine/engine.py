@@ -99,7 +99,8 @@ class Engine:
         start = self.site.at_local(day, datetime.min.time())
         end = self.site.at_local(day + timedelta(days=1), datetime.min.time())
         self._last_now = now
-        self._state = QueueState(self.site, tx.load(day, start, end), day)
+        snapshot = tx.load(day, start, end)
+        self._state = QueueState(self.site, snapshot, day, self.store.events(start, end))
         return self._state
 
     def execute(self, command: Command, now: datetime) -> Reply:

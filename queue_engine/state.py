@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Iterable
 from datetime import date
 
+from queue_engine.domain.events import Event
+from queue_engine.domain.figures import DayFigures
 from queue_engine.domain.model import (
     Appointment,
     CounterState,
@@ -25,7 +28,9 @@ def original_service(ticket: Ticket) -> str:
 class QueueState:
     """Tickets, appointments and counters the engine needs to decide; one per engine."""
 
-    def __init__(self, site: Site, snapshot: Snapshot, day: date) -> None:
+    def __init__(
+        self, site: Site, snapshot: Snapshot, day: date, events: Iterable[Event] = ()
+    ) -> None:
         self.site = site
         self.day = day
         self.tickets: dict[int, Ticket] = {}
@@ -36,6 +41,10 @@ class QueueState:
         self.numbering = dict(snapshot.numbering)
         self.next_ticket_id = snapshot.next_ticket_id
         self.leases: dict[str, Lease] = dict(snapshot.leases)
+        #: Today's figures per counter, from today's events.
+        self.figures = DayFigures()
+        for event in events:
+            self.figures.record(event)
         self.in_use: dict[str, int] = {}
         self.active_ids: set[int] = set()
         #: Waiting tickets by service, and those sent to one counter, for fast look-ups.
@@ -95,6 +104,8 @@ class QueueState:
         self.counters.update(change.counters)
         self.numbering.update(change.numbering)
         self.leases.update(change.leases)
+        for event in change.events:
+            self.figures.record(event)
 
     def waiting(self) -> list[Ticket]:
         """Tickets waiting to be called."""

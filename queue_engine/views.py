@@ -55,6 +55,8 @@ def ticket_view(
         "target_counter_id": ticket.target_counter_id,
         "visit_services": list(ticket.visit_services),
         "transfers": len(ticket.transfers),
+        # For the counters that receive the ticket; replies go to the asking device only.
+        "transfer_notes": [t.note for t in ticket.transfers if t.note],
         "position": None,
         "expected_wait_s": None,
         "token": ticket.token,
@@ -119,6 +121,7 @@ def counter_status(site: Site, state: QueueState) -> list[dict[str, Any]]:
                 "ticket": ticket.number if ticket else None,
                 "ticket_status": ticket.status.value if ticket else None,
                 "services": [cs.service_id for cs in counter.services],
+                "figures": state.figures.of(counter.id).as_dict(),
             }
         )
     return rows

@@ -1,5 +1,5 @@
 """What the terminal shows, from the hub's replies and state: the current ticket's details,
-the queue overview, and today's figures for this counter (counted here, see NEEDS.md)."""
+the queue overview, and today's figures for this counter (the hub's; counted here until then)."""
 
 from __future__ import annotations
 
@@ -152,3 +152,17 @@ class CounterFigures:
             ("fig_mean_service", minutes(mean, t) if self.service_seconds else "-"),
         ]
         return [{"label": t[key], "value": value} for key, value in values]
+
+
+def hub_figure_rows(figures: m.CounterFigures, t: dict[str, str]) -> list[Row]:
+    """Today's figures for this counter as the hub counts them (the same for every
+    terminal at the counter, and after a restart)."""
+    mean = figures.service_time_mean_s
+    values = [
+        ("fig_called", str(figures.called)),
+        ("fig_served", str(figures.served)),
+        ("fig_no_shows", str(figures.no_shows)),
+        ("fig_transferred", str(figures.transferred_out)),
+        ("fig_mean_service", minutes(mean, t) if mean is not None else "-"),
+    ]
+    return [{"label": t[key], "value": value} for key, value in values]

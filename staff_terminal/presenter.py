@@ -22,7 +22,13 @@ from queue_engine.protocol import messages as m
 from queue_engine.protocol.topics import HUB_DEVICE
 from staff_terminal import theme
 from staff_terminal.desk import DeskConfig
-from staff_terminal.details import CounterFigures, documents_text, queue_rows, ticket_facts
+from staff_terminal.details import (
+    CounterFigures,
+    documents_text,
+    hub_figure_rows,
+    queue_rows,
+    ticket_facts,
+)
 from staff_terminal.forms import Form, IssueForm, PromptForm, issue_form, transfer_form
 from staff_terminal.runner import Outcome
 from staff_terminal.texts import LANGUAGE_NAMES, texts
@@ -93,6 +99,8 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         self.language = language or desk.languages[0]
         self.t = texts(self.language)
         self.figures_today = CounterFigures()
+        #: True once the hub sends this counter's figures (then they replace the local count).
+        self._hub_figures = False
         self.current: dict[str, Any] | None = None
         self.form: Form | None = None
         self._tz = ZoneInfo(desk.timezone)
@@ -123,6 +131,9 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         or by the hub itself, e.g. an automatic no-show)."""
         if state.id != self.desk.counter_id:
             return
+        if state.figures is not None:
+            self._hub_figures = True
+            self.figures = hub_figure_rows(state.figures, self.t)
         self._set_status(state.status.value)
         if state.ticket is None:
             self.current = None
@@ -134,6 +145,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
                 "service_id": service.id if service else "",
                 "partial": True,
             }
+            self._ask_details(state.ticket)
         else:
             self.current["status"] = state.ticket_status
         self._show_ticket()
@@ -281,6 +293,20 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
             sent.verb, sent.request_id, sent.fields, lambda outcome: self._answered(sent, outcome)
         )
 
+    def _ask_details(self, number: str) -> None:
+        """Fetch the full view of a ticket this terminal did not call itself (a restart,
+        another terminal, the hub); quietly: it only fills in the details."""
+
+        def filled(outcome: Outcome) -> None:
+            if not isinstance(outcome, m.ReplyMessage) or not outcome.ok:
+                return
+            ticket = outcome.data.get("ticket") or {}
+            if self.current is not None and self.current.get("number") == ticket.get("number"):
+                self.current = ticket
+                self._show_ticket()
+
+        self.runner.submit("ticket_details", uuid.uuid4().hex, {"number": number}, filled)
+
     def _answered(self, sent: Sent, outcome: Outcome) -> None:
         self._inflight = None
         self.busy = False
@@ -298,7 +324,8 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
             return
         now = self.clock()
         self.figures_today.record(sent.verb, outcome.data, now, now.astimezone(self._tz).date())
-        self.figures = self.figures_today.rows(self.t)
+        if not self._hub_figures:
+            self.figures = self.figures_today.rows(self.t)
         self._applied(sent, outcome.data, action)
 
     def _applied(self, sent: Sent, data: dict[str, Any], action: str) -> None:

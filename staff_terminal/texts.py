@@ -106,10 +106,10 @@ _TEXTS: dict[str, tuple[str, str, str, str]] = {
         "mittl. Bearbeitung",
     ),
     "figures_note": (
-        "geteld door deze terminal sinds hij startte",
-        "comptés par ce terminal depuis son démarrage",
-        "counted by this terminal since it started",
-        "von diesem Terminal seit dem Start gezählt",
+        "vandaag, voor dit loket",
+        "aujourd'hui, pour ce guichet",
+        "today, for this counter",
+        "heute, für diesen Schalter",
     ),
     # connection and feedback
     "online": (

@@ -324,3 +324,34 @@ def test_a_batch_is_one_group_commit_each_command_seeing_the_ones_before(desk: D
         ]
         == "P002"
     )
+
+
+def test_counters_keep_todays_figures_also_across_a_restart(desk: Desk) -> None:
+    from queue_engine.views import counter_status
+
+    desk.open("c2")
+    for _ in range(3):
+        desk.issue("passport")
+    desk.ok(c.CallNext, counter_id="c2")
+    desk.ok(c.StartService, counter_id="c2")
+    desk.advance(6)
+    desk.ok(c.Finish, counter_id="c2")
+    desk.ok(c.CallNext, counter_id="c2")
+    desk.ok(c.MarkNoShow, counter_id="c2")
+    desk.ok(c.CallNext, counter_id="c2")
+    desk.ok(c.Transfer, counter_id="c2", to_service_id="eid", note="needs an eID first")
+    expected = {
+        "called": 3,
+        "served": 1,
+        "no_shows": 1,
+        "transferred_out": 1,
+        "service_time_mean_s": 360,
+        "service_time_median_s": 360,
+    }
+    rows = {r["id"]: r for r in counter_status(desk.engine.site, desk.engine.state)}
+    assert rows["c2"]["figures"] == expected
+    restarted = Engine(make_site(), desk.engine.store)
+    state = restarted.refresh(desk.now)
+    assert {r["id"]: r for r in counter_status(restarted.site, state)}["c2"]["figures"] == expected
+    moved = desk.engine.state.tickets[3]
+    assert moved.transfers[0].note == "needs an eID first"

@@ -260,3 +260,26 @@ def test_a_kiosk_leases_numbers_and_hands_in_an_offline_ticket(
     refused = staff.request("lease_numbers", service_id="eid")
     assert refused.error.code == "forbidden"
     assert kiosk.request("issue_ticket", service_id="eid").data["ticket"]["number"] == "ID006"
+
+
+def test_staff_get_the_full_ticket_with_transfer_notes(hub: HubProcess, connect: Connect) -> None:
+    kiosk = started(connect("kiosk-inkom"))
+    three = started(connect("staff-loket-3"))
+    four = started(connect("staff-loket-4"))
+    number = kiosk.request("issue_ticket", service_id="paspoort").data["ticket"]["number"]
+    three.request("counter_status", status="open")
+    three.request("call_next")
+    three.request("transfer", to_counter_id="loket-4", note="Brengt het oude paspoort mee")
+    four.request("counter_status", status="open")
+    assert four.request("call_next").data["ticket"]["transfer_notes"] == [
+        "Brengt het oude paspoort mee"
+    ]
+    details = four.request("ticket_details")
+    assert details.ok and details.data["ticket"]["number"] == number
+    assert details.data["ticket"]["transfer_notes"] == ["Brengt het oude paspoort mee"]
+    assert details.data["ticket"]["documents"][0]["service_id"] == "paspoort"
+    assert four.request("ticket_details", counter_id="loket-3").error.code == "forbidden"
+    assert kiosk.request("ticket_details").error.code == "forbidden"
+    rows = hub.hub.engine.store  # details are never stored as requests
+    with rows.transaction() as tx:
+        assert tx.reply_for("staff-loket-4", details.request_id) is None

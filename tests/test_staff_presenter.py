@@ -320,7 +320,7 @@ def test_issue_a_ticket_for_a_phone_call() -> None:
 
 
 def test_the_counters_state_from_the_hub() -> None:
-    p, _, _ = terminal()
+    p, hub, _ = terminal()
     state = m.CounterStateMessage(
         at=T0,
         id="loket-3",
@@ -329,7 +329,9 @@ def test_the_counters_state_from_the_hub() -> None:
         ticket="P003",
         ticket_status="serving",
     )
+    hub.refuse("no such ticket at the moment")  # the details cannot be had (yet)
     p.counter_changed(state)
+    assert hub.sent[-1][0] == "ticket_details" and hub.sent[-1][2] == {"number": "P003"}
     assert p.title == "Loket 3 · open" and p.status_bg == list(theme.STATUS["open"])
     assert p.ticket_number == "P003"
     assert facts(p)["Dienst"] == "Paspoort" and facts(p)[""].startswith("Details na herstart")
@@ -434,3 +436,18 @@ def test_desk_config_errors() -> None:
     with pytest.raises(ValueError, match="not a staff terminal of 'loket-3'"):
         desk_config(config, "loket-3", "staff-loket-4")
     assert desk_config(config, "loket-6").own_services == ("geboorte", "huwelijk", "kinderopvang")
+
+
+def test_after_a_restart_the_terminal_fetches_the_tickets_details_and_figures() -> None:
+    p, hub, _ = terminal()
+    hub.ok(ticket=view("P003", service_id="paspoort", status="serving", transfers=1,
+                       transfer_notes=["Brengt het oude paspoort mee"]))  # fmt: skip
+    figures = m.CounterFigures(called=7, served=5, no_shows=1, transferred_out=1,
+                               service_time_mean_s=540)  # fmt: skip
+    p.counter_changed(
+        m.CounterStateMessage(at=T0, id="loket-3", name="Loket 3", status=CounterStatus.OPEN,
+                              ticket="P003", ticket_status="serving", figures=figures)
+    )  # fmt: skip
+    assert "Brengt het oude paspoort mee" in " ".join(facts(p).values())
+    shown = {row["value"] for row in p.figures}
+    assert {"7", "5", "1"} <= shown

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from queue_engine.domain import commands as c
 from queue_engine.domain.model import Site
 from queue_engine.engine import Engine, Reply
+from queue_engine.hub.details import ticket_details
 from queue_engine.hub.devices import DeviceRegistry
 from queue_engine.hub.live_status import LiveStatus
 from queue_engine.hub.metrics import HubMetrics
@@ -49,6 +50,8 @@ class _Job:
     command: c.Command | None = None
     refused: m.ReplyMessage | None = None
     query: m.TicketStatusRequest | None = None
+    details: m.TicketDetailsRequest | None = None
+    counter: str | None = None
     started: float = 0.0
 
 
@@ -187,6 +190,9 @@ class Hub:
             assert device is not None
             if isinstance(request, m.TicketStatusRequest):
                 job.query = request  # read-only: answered from memory, never stored
+            elif isinstance(request, m.TicketDetailsRequest):
+                job.details = request  # read-only too
+                job.counter = device.counter
             elif isinstance(request, m.DelayRequest):
                 job.command = self.live.delay(device, request, self.engine.state)
             else:
@@ -221,6 +227,9 @@ class Hub:
         for job in jobs:
             if job.query is not None:
                 self._answer(job, self.live.answer(job.query, self.engine.state, now))
+                continue
+            if job.details is not None:
+                self._answer(job, ticket_details(self.engine.state, job.details, job.counter))
                 continue
             reply = answers.get(id(job))
             if reply is not None:

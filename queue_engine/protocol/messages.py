@@ -156,6 +156,15 @@ class DelayRequest(Request):
     minutes: Annotated[int, Field(ge=1, le=60)] = 10
 
 
+class TicketDetailsRequest(CounterRequest):
+    """Staff: the full view of the counter's ticket (or a given one), with transfer notes.
+
+    Read-only: the hub answers from memory and stores nothing."""
+
+    ticket_id: int | None = None
+    number: TicketNumber | None = None
+
+
 #: Every verb and the payload it takes.
 REQUESTS: dict[str, type[Request]] = {
     "issue_ticket": IssueTicketRequest,
@@ -172,6 +181,7 @@ REQUESTS: dict[str, type[Request]] = {
     "transfer": TransferRequest,
     "cancel": CancelRequest,
     "counter_status": CounterStatusRequest,
+    "ticket_details": TicketDetailsRequest,
     "lease_numbers": LeaseNumbersRequest,
     "submit_offline_ticket": SubmitOfflineTicketRequest,
     "ticket_status": TicketStatusRequest,
@@ -227,6 +237,17 @@ class ServicesState(Message):
     services: list[ServiceState]
 
 
+class CounterFigures(BaseModel):
+    """A counter's figures of the local day (no personal data)."""
+
+    called: int
+    served: int
+    no_shows: int
+    transferred_out: int
+    service_time_mean_s: int | None = None
+    service_time_median_s: int | None = None
+
+
 class CounterStateMessage(Message):
     """state/counters/<id>: a counter's status and the number it serves."""
 
@@ -238,6 +259,7 @@ class CounterStateMessage(Message):
     ticket: str | None = None
     ticket_status: str | None = None
     services: list[str] = Field(default_factory=list)
+    figures: CounterFigures | None = None
 
 
 class Call(BaseModel):

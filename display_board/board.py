@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -62,8 +64,16 @@ def board_config(
         counters=counters,
         services=tuple(s.id for s in config.services if s.id in served),
         languages=tuple(languages),
-        messages=messages,
+        messages=messages or _configured_messages(config, device.messages),
     )
+
+
+def _configured_messages(
+    config: SiteConfig, own: Sequence[Mapping[Any, str]] | None
+) -> tuple[dict[str, str], ...]:
+    """The display's own info messages from the site file, else the site's."""
+    chosen: Sequence[Mapping[Any, str]] = own if own is not None else config.site.messages
+    return tuple({str(lang): text for lang, text in message.items()} for message in chosen)
 
 
 def load_messages(path: Path) -> tuple[dict[str, str], ...]:

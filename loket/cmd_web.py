@@ -13,7 +13,7 @@ from typing import Any
 
 from loket import logs
 from queue_engine.mqtt import Broker
-from queue_engine.siteconfig import ConfigError
+from queue_engine.siteconfig import ConfigError, load_site_config
 
 log = logging.getLogger("loket.web")
 
@@ -42,9 +42,11 @@ def add_web_options(parser: argparse.ArgumentParser, prefix: str) -> None:
     parser.add_argument(f"--{prefix}bind", default="127.0.0.1", metavar="ADDRESS",
                         help="listen address (127.0.0.1: for the reverse proxy only)")  # fmt: skip
     parser.add_argument("--allow-delay", action="store_true",
-                        help='offer "I need 10 more minutes" on the page')  # fmt: skip
-    parser.add_argument("--delay-minutes", type=int, default=10, choices=range(1, 61),
-                        metavar="N", help="minutes the page offers (10)")  # fmt: skip
+                        help='offer "I need 10 more minutes" on the page '
+                        "(default: the site file's live_page.allow_delay)")  # fmt: skip
+    parser.add_argument("--delay-minutes", type=int, default=None, choices=range(1, 61),
+                        metavar="N", help="minutes the page offers (default: the site file's, "
+                        "else 10)")  # fmt: skip
     parser.add_argument("--max-streams", type=int, default=2000, metavar="N",
                         help="open pages served live at once (2000); more get polling")  # fmt: skip
 
@@ -64,13 +66,16 @@ def run(args: argparse.Namespace) -> int:
     logs.setup(args.verbose, args.log_format == "json")
     limit = raise_open_files_limit()
     try:
+        live = load_site_config(args.config).site.live_page
+        allow_delay = args.allow_delay or live.allow_delay
+        delay_minutes = args.delay_minutes or live.delay_minutes
         web = WebProcess(
             args.config,
             Broker.parse(args.broker),
             host=args.bind,
             port=args.port,
-            allow_delay=args.allow_delay,
-            delay_minutes=args.delay_minutes,
+            allow_delay=allow_delay,
+            delay_minutes=delay_minutes,
             max_streams=min(args.max_streams, max(limit - 100, 10)),
         )
         web.start()
@@ -92,7 +97,9 @@ def spawn(args: argparse.Namespace, broker: Broker) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "loket.cli"] + (["-v"] if args.verbose else [])
     command += ["web", "--config", args.config, "--broker", broker.url]
     command += ["--port", str(args.web_port), "--bind", args.web_bind]
-    command += ["--delay-minutes", str(args.delay_minutes), "--max-streams", str(args.max_streams)]
+    if args.delay_minutes is not None:
+        command += ["--delay-minutes", str(args.delay_minutes)]
+    command += ["--max-streams", str(args.max_streams)]
     command += ["--log-format", args.log_format] + (["--allow-delay"] if args.allow_delay else [])
     return subprocess.Popen(command, stdin=subprocess.DEVNULL)
 

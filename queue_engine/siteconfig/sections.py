@@ -105,6 +105,15 @@ class PolicyConfig(Section):
     """How many recent service times feed the wait estimate."""
 
 
+class LivePageConfig(Section):
+    """The visitor's live ticket page (the QR code on the ticket)."""
+
+    allow_delay: bool = False
+    """Let a waiting visitor ask from the page to be called later ("I need 10 more minutes")."""
+    delay_minutes: int = Field(default=10, ge=1, le=60)
+    """How much later, when they ask."""
+
+
 class SiteSection(Section):
     """The front office itself."""
 
@@ -123,6 +132,9 @@ class SiteSection(Section):
     """Where a ticket's QR code points; must contain {token}."""
     booking_url: Url | None = None
     """Where to book an appointment; the default for services without their own."""
+    messages: list[dict[Language, Text]] = Field(default_factory=list)
+    """Info messages the displays show in turn, each one text per language."""
+    live_page: LivePageConfig = LivePageConfig()
 
     @model_validator(mode="after")
     def _languages(self) -> Self:
@@ -266,6 +278,8 @@ class DeviceConfig(Section):
     """Start in large-text mode (visitors can still switch)."""
     high_contrast: bool = False
     """Start in high-contrast mode (visitors can still switch)."""
+    messages: list[dict[Language, Text]] | None = None
+    """Displays only: info messages of this display instead of the site's."""
 
     @model_validator(mode="after")
     def _fits_role(self) -> Self:

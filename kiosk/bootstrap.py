@@ -214,8 +214,12 @@ def _start_script(
         status["code"] = 3 if runner.failed else 0
         app.stop()
 
+    walk_ins = [s.id for s in presenter.deps.config.services if s.walk_in]
+
     def extra() -> dict[str, Any]:
-        return {"pending": len(store.pending()), "rss_kb": _rss_kb()}
+        today = presenter.deps.now().date()
+        leased = all(store.numbers_left(sid, today) > 0 for sid in walk_ins)
+        return {"pending": len(store.pending()), "leases_ready": leased, "rss_kb": _rss_kb()}
 
     shots = Path(args.screenshot_dir) if args.screenshot_dir else None
     log_path = Path(args.log) if args.log else None

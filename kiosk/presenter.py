@@ -98,6 +98,7 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
     layout_orientation = StringProperty("horizontal")
     """Side by side on a landscape screen, stacked on a portrait one."""
     tile_cols = NumericProperty(2)
+    keypad_cols = NumericProperty(9)
     pictograms = StringProperty("")
     """Folder of the pictogram PNGs."""
 
@@ -223,6 +224,7 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         portrait = height > width
         self.layout_orientation = "vertical" if portrait else "horizontal"
         self.tile_cols = 1 if portrait else 2
+        self.keypad_cols = 6 if portrait else 9
         self._update_theme()
 
     def _update_theme(self) -> None:
@@ -234,6 +236,7 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
             high_contrast=self.high_contrast,
             large_text=self.large_text,
             window_width_px=self.window_width,
+            window_height_px=self.window_height,
             screen_width_mm=self.deps.settings.screen_width_mm,
         )
 

@@ -68,7 +68,7 @@ class ScriptRunner:
             shots.mkdir(parents=True, exist_ok=True)
 
     def start(self) -> None:
-        Clock.schedule_interval(self._tick, 0.05)
+        Clock.schedule_interval(self._tick, 0)
 
     def _tick(self, _dt: float) -> bool:
         try:
@@ -102,9 +102,9 @@ class ScriptRunner:
             yield from self._tap(step["tap"])
         elif "type" in step:
             self._type(step["type"])
-            yield from self._frames(3)
+            yield
         elif "shot" in step:
-            yield from self._frames(4)
+            yield from self._frames(2)
             self._shot(step["shot"])
         elif "touch_file" in step:
             Path(step["touch_file"]).write_text("1")
@@ -152,12 +152,14 @@ class ScriptRunner:
             yield
         if widget is None:
             raise LookupError(f"no visible widget {name!r} on {self.p.screen}")
+        if _scroll_into_view(widget):
+            yield from self._frames(3)
         x, y = widget.to_window(*widget.center)
         touch = ScriptTouch(x, y)
         EventLoop.post_dispatch_input("begin", touch)
         yield from self._frames(2)
         EventLoop.post_dispatch_input("end", touch)
-        yield from self._frames(3)
+        yield from self._frames(2)
 
     def _find(self, name: str) -> Any:
         top = self.root.shown if self.root.shown is not None else self.root.manager.current_screen
@@ -207,6 +209,23 @@ class ScriptRunner:
         line = {"event": event, "t": round(time.time(), 3), "state": self.state(), **fields}
         with self.log_path.open("a", encoding="utf-8") as out:
             out.write(json.dumps(line, default=str) + "\n")
+
+
+def _scroll_into_view(widget: Any) -> bool:
+    """Scroll the ScrollViews around `widget` so that a finger can reach it."""
+    from kivy.uix.scrollview import ScrollView
+
+    moved = False
+    node = widget.parent
+    while node is not None and node is not node.parent:
+        if isinstance(node, ScrollView):
+            x, y = widget.to_window(*widget.center)
+            left, bottom = node.to_window(node.x, node.y)
+            if not (left <= x <= left + node.width and bottom <= y <= bottom + node.height):
+                node.scroll_to(widget, animate=False)
+                moved = True
+        node = node.parent
+    return moved
 
 
 def _visible(widget: Any) -> bool:

@@ -116,6 +116,8 @@ class Theme:
     px_per_mm: float
     scale: float
     """1.0, or larger in large-text mode."""
+    height_px: float = 1080.0
+    """The window's height: the largest text must still leave room for the rest."""
 
     def mm(self, millimetres: float) -> float:
         """A length in pixels."""
@@ -154,7 +156,7 @@ class Theme:
     @property
     def huge(self) -> float:
         """Font size of the ticket number."""
-        return self.mm(38.0) * min(self.scale, 1.2)
+        return min(self.mm(38.0) * min(self.scale, 1.2), self.height_px * 0.16)
 
     @property
     def icon(self) -> float:
@@ -199,6 +201,7 @@ class Theme:
             "overlay_padding": mm(8),
             "bar_height": mm(18),
             "nav_height": self.button_height + 2 * mm(3),
+            "qr_size": max(mm(50), self.height_px * 0.35),
             "code_height": mm(30) * self.scale,
             "nav_back": mm(70),
             "nav_home": mm(90),
@@ -212,9 +215,15 @@ LARGE_TEXT_SCALE = 1.35
 
 
 def make_theme(
-    *, high_contrast: bool, large_text: bool, window_width_px: float, screen_width_mm: float
+    *,
+    high_contrast: bool,
+    large_text: bool,
+    window_width_px: float,
+    screen_width_mm: float,
+    window_height_px: float = 1080.0,
 ) -> Theme:
     """The theme for a mode and a screen whose visible width is `screen_width_mm`."""
     palette = HIGH_CONTRAST if high_contrast else STANDARD
     px_per_mm = window_width_px / screen_width_mm
-    return Theme(palette, px_per_mm, LARGE_TEXT_SCALE if large_text else 1.0)
+    scale = LARGE_TEXT_SCALE if large_text else 1.0
+    return Theme(palette, px_per_mm, scale, window_height_px)

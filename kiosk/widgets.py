@@ -38,14 +38,26 @@ class Showable:
     def apply_shown(self, *_: object) -> None:
         widget: Any = self
         if widget.shown:
+            widget.unbind(size=Showable._keep_hidden)
             if widget.opacity == 0 and hasattr(widget, "_saved"):
                 widget.size_hint, widget.size = widget._saved
             widget.opacity, widget.disabled = 1, False
+            widget.restore_size()
         else:
             if widget.opacity != 0:
                 widget._saved = (tuple(widget.size_hint), tuple(widget.size))
             widget.opacity, widget.disabled = 0, True
             widget.size_hint, widget.size = (None, None), (0, 0)
+            widget.bind(size=Showable._keep_hidden)
+
+    def restore_size(self) -> None:
+        """Size the shown widget again (overridden where the size follows the content)."""
+
+    def _keep_hidden(self, *_: object) -> None:
+        """A kv rule (height: self.minimum_height …) must not give a hidden widget room."""
+        widget: Any = self
+        if not widget.shown and tuple(widget.size) != (0, 0):
+            widget.size = (0, 0)
 
 
 class KLabel(Label, Showable):  # type: ignore[misc]
@@ -62,16 +74,17 @@ class KLabel(Label, Showable):  # type: ignore[misc]
         self.size_hint_y = None
         self.halign = kwargs.get("halign", "left")
         self.valign = "middle"
-        self.bind(width=self._wrap, texture_size=self._fit, theme=self.restyle, role=self.restyle,
-                  on=self.restyle, shown=self.apply_shown)  # fmt: skip
+        self.bind(width=self._wrap, texture_size=self._fit, text=self._fit)
+        self.bind(theme=self.restyle, role=self.restyle, on=self.restyle, shown=self.apply_shown)
         self.restyle()
+        self._fit()
 
     def _wrap(self, *_: object) -> None:
         self.text_size = (self.width, None)
 
     def _fit(self, *_: object) -> None:
         if self.shown:
-            self.height = self.texture_size[1]
+            self.height = self.texture_size[1] if self.text else 0
 
     def restyle(self, *_: object) -> None:
         theme: Theme | None = self.theme
@@ -235,24 +248,31 @@ class OfferPanel(BoxLayout):  # type: ignore[misc]
         self.disabled = not self.question
 
 
-class Panel(BoxLayout):  # type: ignore[misc]
-    """A box drawn in one of the theme's fills (`kind`: notice, tile, bar …)."""
+class Panel(BoxLayout, Showable):  # type: ignore[misc]
+    """A box drawn in one of the theme's fills (`kind`: notice, tile, bar …); with `fit`,
+    as high as its content."""
 
     theme = ObjectProperty(None, allownone=True)
     kind = StringProperty("tile")
     fill = ListProperty([1, 1, 1, 1])
     shown = BooleanProperty(True)
+    fit = BooleanProperty(False)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.bind(theme=self._restyle, kind=self._restyle, shown=self._toggle)
+        self.bind(theme=self._restyle, kind=self._restyle, shown=self.apply_shown)
+        self.bind(minimum_height=self._fit, fit=self._fit)
         self._restyle()
-        self._toggle()
+        self.apply_shown()
+
+    def _fit(self, *_: object) -> None:
+        if self.fit and self.shown:
+            self.size_hint_y = None
+            self.height = self.minimum_height
+
+    def restore_size(self) -> None:
+        self._fit()
 
     def _restyle(self, *_: object) -> None:
         if self.theme is not None:
             self.fill = fill_colour(self.theme, self.kind)
-
-    def _toggle(self, *_: object) -> None:
-        self.opacity = 1 if self.shown else 0
-        self.disabled = not self.shown

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Debian packages the test suite needs (installed when run as root on Debian).
 DEB_PACKAGES ?= mosquitto socat zbar-tools fonts-dejavu-core xvfb xauth espeak-ng libmtdev1 chromium chromium-driver avahi-daemon avahi-utils dbus-daemon
 
-.PHONY: test demo lint format bench simulate deps venv clean
+.PHONY: test demo lint format bench simulate deps venv clean faults soak
 
 test: deps venv lint
 	$(BIN)/pytest
@@ -24,6 +24,10 @@ lint: venv
 format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The fault and reliability tests together (crashes, restarts, fuzz, the real day).
+faults: venv
+	$(BIN)/pytest -m faults
 
 bench: venv
 	$(BIN)/python bench/bench_engine.py

@@ -49,22 +49,54 @@ def board_config(
         raise ValueError(f"the site file has no device {device_id!r}") from None
     if device.role != "display":
         raise ValueError(f"device {device_id!r} is a {device.role}, not a display")
-    counters = {c.id: c.name for c in config.counters if device.zone in (None, c.zone)}
-    if not counters:
-        raise ValueError(f"display {device_id!r}: no counter is in zone {device.zone!r}")
-    served = {ref.service for c in config.counters if c.id in counters for ref in c.services}
     languages: list[str] = list(device.languages or config.site.languages)
+    messages = messages or _configured_messages(config, device.messages)
+    try:
+        return zone_board(config, device.zone, languages, messages=messages, language=language)
+    except ValueError as error:
+        raise ValueError(f"display {device_id!r}: {error}") from None
+
+
+def enrolled_board(
+    config: SiteConfig,
+    device_id: str,
+    zone: str | None,
+    *,
+    messages: tuple[dict[str, str], ...] = (),
+    language: str | None = None,
+) -> BoardConfig:
+    """The board of a display the hub enrolled as `device_id` for `zone` (None: every
+    counter); its languages from the site file when it names the device, else the site's."""
+    device = next((d for d in config.devices if d.id == device_id), None)
+    languages: list[str] = list((device and device.languages) or config.site.languages)
+    messages = messages or _configured_messages(config, device.messages if device else None)
+    return zone_board(config, zone, languages, messages=messages, language=language)
+
+
+def zone_board(
+    config: SiteConfig,
+    zone: str | None,
+    languages: list[str],
+    *,
+    messages: tuple[dict[str, str], ...] = (),
+    language: str | None = None,
+) -> BoardConfig:
+    """The board that shows the counters of `zone` (None: every counter)."""
+    counters = {c.id: c.name for c in config.counters if zone in (None, c.zone)}
+    if not counters:
+        raise ValueError(f"no counter is in zone {zone!r}")
+    served = {ref.service for c in config.counters if c.id in counters for ref in c.services}
     if language is not None:
         languages = [language, *(lang for lang in languages if lang != language)]
     return BoardConfig(
         site_id=config.site.id,
         site_name=config.site.name,
         timezone=config.site.timezone,
-        zone=device.zone,
+        zone=zone,
         counters=counters,
         services=tuple(s.id for s in config.services if s.id in served),
         languages=tuple(languages),
-        messages=messages or _configured_messages(config, device.messages),
+        messages=messages,
     )
 
 

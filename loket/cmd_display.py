@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from loket.pairing import add_enrol_arguments, enrol_mode
 from queue_engine.mqtt import Broker
 from queue_engine.siteconfig import ConfigError, load_site_config
 
@@ -22,10 +23,11 @@ def register(subparsers: Any) -> None:
         "{language: text}).",
     )
     parser.add_argument("--config", required=True, metavar="FILE", help="site YAML")
-    parser.add_argument("--device", required=True, metavar="ID", help="the display's device id")
+    parser.add_argument("--device", metavar="ID", help="the display's device id (without --enrol)")
     parser.add_argument(
         "--broker", default="mqtt://127.0.0.1:1883", metavar="URL", help="mqtt://host:port"
     )
+    add_enrol_arguments(parser, "display")
     parser.add_argument("--messages", type=Path, metavar="FILE", help="info messages to rotate")
     parser.add_argument("--language", choices=("nl", "fr", "en", "de"), help="labels' language")
     parser.add_argument("--size", default="1920x1080", metavar="WxH", help="window size")
@@ -53,22 +55,39 @@ def parse_size(text: str, portrait: bool = False) -> tuple[int, int]:
 
 def run(args: argparse.Namespace) -> int:
     """Start the board; returns when its window closes."""
-    from display_board.board import board_config, load_messages
+    from display_board.board import board_config, enrolled_board, load_messages
 
     try:
+        enrol = enrol_mode(args, "display", "--device")
         config = load_site_config(args.config)
         messages = load_messages(args.messages) if args.messages else ()
-        board = board_config(config, args.device, messages=messages, language=args.language)
-        board = replace(board, offline_after=args.offline_after)
-        broker = Broker.parse(args.broker)
         width, height = parse_size(args.size, args.portrait)
+        if enrol is None:
+            board = board_config(config, args.device, messages=messages, language=args.language)
+            broker = Broker.parse(args.broker)
+            device_id = args.device
+        else:
+            creds = enrol.stored(config.site.id)
     except (ConfigError, ValueError, KeyError, OSError) as error:
         print(f"loket display: {error}", file=sys.stderr)
         return 2
     from display_board.window import configure_kivy
 
     configure_kivy(width, height, args.fullscreen)
+    if enrol is not None:
+        creds = creds or enrol.pair(config.site.id, args.language or config.site.default_language)
+        if creds is None:
+            return 0  # the pairing window was closed
+        try:
+            board = enrolled_board(
+                config, creds.device_id, creds.zone, messages=messages, language=args.language
+            )
+        except ValueError as error:
+            print(f"loket display: {error}", file=sys.stderr)
+            return 2
+        broker, device_id = creds.broker(), creds.device_id
+    board = replace(board, offline_after=args.offline_after)
     from display_board.app import DisplayApp, build_display
 
-    DisplayApp(build_display(board, args.device, broker, mute=args.mute)).run()
+    DisplayApp(build_display(board, device_id, broker, mute=args.mute)).run()
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from loket.pairing import add_enrol_arguments, enrol_mode
 from queue_engine.mqtt import Broker
 from queue_engine.siteconfig import ConfigError, load_site_config
 
@@ -20,12 +21,13 @@ def register(subparsers: Any) -> None:
         "Ctrl+R try again, Ctrl+L language).",
     )
     parser.add_argument("--config", required=True, metavar="FILE", help="site YAML")
-    parser.add_argument("--counter", required=True, metavar="ID", help="the counter's id")
+    parser.add_argument("--counter", metavar="ID", help="the counter's id (without --enrol)")
     parser.add_argument("--device", metavar="ID", help="the terminal's device id "
                         "(default: the site file's staff device of the counter)")  # fmt: skip
     parser.add_argument(
         "--broker", default="mqtt://127.0.0.1:1883", metavar="URL", help="mqtt://host:port"
     )
+    add_enrol_arguments(parser, "staff")
     parser.add_argument("--language", choices=("nl", "fr", "en", "de"), help="the language")
     parser.add_argument("--size", default="1280x800", metavar="WxH", help="window size")
     parser.add_argument("--fullscreen", action="store_true", help="fullscreen")
@@ -38,15 +40,32 @@ def run(args: argparse.Namespace) -> int:
     from staff_terminal.desk import desk_config
 
     try:
-        desk = desk_config(load_site_config(args.config), args.counter, args.device)
-        broker = Broker.parse(args.broker)
+        enrol = enrol_mode(args, "staff", "--counter", "--device")
+        config = load_site_config(args.config)
         width, height = parse_size(args.size)
+        if enrol is None:
+            desk = desk_config(config, args.counter, args.device)
+            broker = Broker.parse(args.broker)
+        else:
+            creds = enrol.stored(config.site.id)
     except (ConfigError, ValueError, OSError) as error:
         print(f"loket staff: {error}", file=sys.stderr)
         return 2
     from display_board.window import configure_kivy
 
     configure_kivy(width, height, args.fullscreen)
+    if enrol is not None:
+        language = args.language or config.site.default_language
+        creds = creds or enrol.pair(config.site.id, language)
+        if creds is None:
+            return 0  # the pairing window was closed
+        assert creds.counter is not None  # checked with the credentials
+        try:
+            desk = desk_config(config, creds.counter, creds.device_id, enrolled=True)
+        except ValueError as error:
+            print(f"loket staff: {error}", file=sys.stderr)
+            return 2
+        broker = creds.broker()
     from staff_terminal.app import StaffApp, deliver_on_main_thread
     from staff_terminal.wiring import connect_staff
 

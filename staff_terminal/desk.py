@@ -48,8 +48,13 @@ class DeskConfig:
         return next((s for s in self.services if s.prefix == prefix), None)
 
 
-def desk_config(config: SiteConfig, counter_id: str, device_id: str | None = None) -> DeskConfig:
-    """The terminal of `counter_id` (its staff device from the site file unless given)."""
+def desk_config(
+    config: SiteConfig, counter_id: str, device_id: str | None = None, *, enrolled: bool = False
+) -> DeskConfig:
+    """The terminal of `counter_id` (its staff device from the site file unless given).
+
+    `enrolled`: `device_id` is what the hub issued when it approved the terminal, which
+    need not be in the site file."""
     counter = next((c for c in config.counters if c.id == counter_id), None)
     if counter is None:
         known = ", ".join(c.id for c in config.counters)
@@ -59,7 +64,7 @@ def desk_config(config: SiteConfig, counter_id: str, device_id: str | None = Non
         if not devices:
             raise ValueError(f"no staff device in the site file works for {counter_id!r}")
         device_id = devices[0].id
-    elif device_id not in {d.id for d in devices}:
+    elif not enrolled and device_id not in {d.id for d in devices}:
         raise ValueError(f"{device_id!r} is not a staff terminal of {counter_id!r}")
     languages = [config.site.default_language]
     languages += [lang for lang in config.site.languages if lang not in languages]

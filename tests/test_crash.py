@@ -25,6 +25,8 @@ from queue_engine.adapters.sqlite_store import SqliteStore
 from queue_engine.domain.events import TicketIssued
 from queue_engine.domain.model import TicketStatus
 
+pytestmark = pytest.mark.faults
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("quick", "passport", "eid", "births", "childcare")
 

@@ -38,6 +38,8 @@ from tests.hub_faults_helpers import (
 )
 from tests.mqtt_fixtures import SITE, TOWNHALL, FrozenClock, started
 
+pytestmark = pytest.mark.faults
+
 Connect = Callable[..., LoketClient]
 TOPICS = Topics(SITE)
 BRUSSELS = ZoneInfo("Europe/Brussels")

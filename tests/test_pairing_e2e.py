@@ -1,0 +1,77 @@
+"""Pairing end to end, without a window: a staff terminal's enrolment against a provisioned
+Mosquitto and hub, approved through the admin API, then working under its own credentials."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from display_board.wiring import Inbox
+from loket.pairing import Enrolment, PairingPresenter, enrolled
+from provisioning.discovery import HubAnnouncement
+from queue_engine.client import LoketClient
+from queue_engine.siteconfig import load_site_config
+from staff_terminal.desk import desk_config
+from staff_terminal.wiring import connect_staff
+from tests.mqtt_fixtures import TOWNHALL, started
+from tests.provisioning_helpers import SITE, Rig, rig
+
+__all__ = ["rig"]
+
+
+def pump(inbox: Inbox, check: Callable[[], object], timeout: float = 10.0) -> None:
+    """Run what the threads delivered until `check()` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        inbox.drain(timeout=0.02)
+        if check():
+            return
+    raise AssertionError("not reached in time")
+
+
+def test_a_staff_terminal_pairs_and_calls_as_itself(rig: Rig, tmp_path: Path) -> None:
+    data = tmp_path / "staff"
+    inbox = Inbox()
+    pairing = PairingPresenter("staff", "en")
+    enrolment = Enrolment(
+        pairing, data, inbox, site=SITE, hub=HubAnnouncement(SITE, rig.broker.url), poll=0.5
+    )
+    enrolment.start()
+    try:
+        pump(inbox, lambda: pairing.has_code)
+        assert pairing.state == "waiting" and len(pairing.raw_code) == 6
+        rig.waiting()
+        reply = rig.admin(
+            "approve", code=pairing.raw_code, role="staff", name="Loket drie", counter="3"
+        )
+        assert reply.ok, reply.error
+        pump(inbox, lambda: pairing.state == "paired")
+    finally:
+        enrolment.stop()
+    creds = pairing.credentials
+    assert creds is not None and creds.device_id == "loket-drie" and creds.counter == "loket-3"
+    assert enrolled("staff", data, SITE) == creds  # stored: the next start skips pairing
+
+    kiosk_creds = rig.enrol("kiosk", tmp_path / "kiosk", name="Kiosk inkom")
+    kiosk = started(LoketClient(SITE, kiosk_creds.device_id, kiosk_creds.broker(), role="kiosk"))
+    desk = desk_config(load_site_config(TOWNHALL), creds.counter, creds.device_id, enrolled=True)
+    staff = connect_staff(desk, creds.broker(), inbox, language="en")
+    staff.start()
+    try:
+        assert kiosk.request("issue_ticket", service_id="eid").ok
+        p = staff.presenter
+        pump(inbox, lambda: p.link_text == "Connected to the hub")
+        assert p.key("f12")
+        pump(inbox, lambda: not p.busy and p.counter_status == "open")
+        assert p.key("f1")
+        pump(inbox, lambda: not p.busy and p.ticket_number == "ID001")
+        ticket = next(
+            t for t in rig.process.hub.engine.state.tickets.values() if t.number == "ID001"
+        )
+        assert ticket.counter_id == "loket-3"
+        presence = rig.process.hub.devices.presence("loket-drie")
+        assert presence is not None and presence.online
+    finally:
+        staff.close()
+        kiosk.close()

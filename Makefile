@@ -19,7 +19,7 @@ simulate: demo
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy queue_engine loket printer_drivers kiosk display_board live_page provisioning staff_terminal
+	$(BIN)/mypy queue_engine central loket printer_drivers kiosk display_board live_page provisioning staff_terminal
 
 format: venv
 	$(BIN)/ruff format .

@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "loket.cmd_appointments",
     "loket.cmd_simulate",
     "loket.cmd_report",
+    "loket.cmd_collect",
     "loket.cmd_hub",
     "loket.cmd_web",
     "loket.cmd_protocol",

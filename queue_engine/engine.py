@@ -14,13 +14,14 @@ import functools
 import json
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from queue_engine.domain.commands import Command, Tick
 from queue_engine.domain.errors import DomainError, InvalidCommand
+from queue_engine.domain.events import Event
 from queue_engine.domain.model import Site, utc
 from queue_engine.handlers import HANDLERS
 from queue_engine.ports import Change, PurgeReport, RequestRecord, Store, Transaction
@@ -71,11 +72,21 @@ class Reply:
 
 
 class Engine:
-    """A site's queue. Thread-safe: commands are serialised by a lock."""
+    """A site's queue. Thread-safe: commands are serialised by a lock.
 
-    def __init__(self, site: Site, store: Store) -> None:
+    `on_events`, if set, gets the events of each committed group commit, in order, right
+    after the commit (still under the lock, so calls never overtake each other).
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        store: Store,
+        on_events: Callable[[Sequence[Event]], None] | None = None,
+    ) -> None:
         self.site = site
         self.store = store
+        self.on_events = on_events
         self._lock = threading.Lock()
         self._state: QueueState | None = None
         self._last_now: datetime | None = None
@@ -115,6 +126,7 @@ class Engine:
         its state from the store before the next command.
         """
         now = utc(now)
+        events: list[Event] = []
         with self._lock:
             self._last_now = now
             try:
@@ -122,13 +134,28 @@ class Engine:
                     state = self._state
                     if tx.stale or state is None or state.day != self.site.local_day(now):
                         state = self._load(tx, now)
-                    return self._apply_all(tx, state, commands, now)
+                    replies = self._apply_all(tx, state, commands, now, events)
             except BaseException:
                 self._state = None
                 raise
+            self._committed(events)
+            return replies
+
+    def _committed(self, events: list[Event]) -> None:
+        if not events or self.on_events is None:
+            return
+        try:
+            self.on_events(events)
+        except Exception:  # the commit stands; a listener must not turn it into a failure
+            log.exception("a listener of committed events failed")
 
     def _apply_all(
-        self, tx: Transaction, state: QueueState, commands: Sequence[Command], now: datetime
+        self,
+        tx: Transaction,
+        state: QueueState,
+        commands: Sequence[Command],
+        now: datetime,
+        events: list[Event],
     ) -> list[Reply]:
         replies: list[Reply] = []
         seen: dict[tuple[str, str], Reply] = {}
@@ -144,6 +171,7 @@ class Engine:
             change = work.change if reply.ok else Change()
             tx.write(change, self._record(command, now, reply))
             state.apply(change)
+            events.extend(change.events)
             seen[key] = reply
             replies.append(reply)
         return replies

@@ -95,8 +95,12 @@ class Connection:
         on_online: Callable[[bool], None] | None = None,
         will: tuple[str, bytes] | None = None,
         keepalive: int = 15,
+        session_expiry: int = 0,
     ) -> None:
+        """`session_expiry` > 0 keeps the session (subscriptions, queued QoS 1 messages)
+        on the broker for that many seconds while disconnected, also across restarts."""
         self.broker = broker
+        self._session_expiry = session_expiry
         self._on_message = on_message
         self._on_online = on_online
         self._subscriptions: dict[str, int] = {}
@@ -109,7 +113,7 @@ class Connection:
             CallbackAPIVersion.VERSION2,
             client_id=client_id,
             protocol=MQTTProtocolVersion.MQTTv5 if v5 else MQTTProtocolVersion.MQTTv311,
-            clean_session=None if v5 else True,
+            clean_session=None if v5 else session_expiry <= 0,
         )
         self._v5 = v5
         if broker.username:
@@ -133,7 +137,18 @@ class Connection:
 
     def start(self) -> None:
         """Connect in the background; keeps retrying until `close`."""
-        self._client.connect_async(self.broker.host, self.broker.port, self._keepalive)
+        if self._v5 and self._session_expiry > 0:
+            properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+            properties.SessionExpiryInterval = self._session_expiry
+            self._client.connect_async(
+                self.broker.host,
+                self.broker.port,
+                self._keepalive,
+                clean_start=False,
+                properties=properties,
+            )
+        else:
+            self._client.connect_async(self.broker.host, self.broker.port, self._keepalive)
         self._client.loop_start()
 
     def wait_online(self, timeout: float) -> bool:

@@ -387,4 +387,10 @@ class KpiReport:
 def compute_kpis(events: Iterable[Event], site: Site, day: date | None = None) -> KpiReport:
     """Fold the log into KPIs; with `day`, only tickets issued on that local day count."""
     facts = tuple(f for f in ticket_facts(events, site) if day is None or f.day == day)
-    return KpiReport(facts, {grouping: _group(facts, grouping) for grouping in Grouping})
+    return kpis_of_facts(facts)
+
+
+def kpis_of_facts(facts: Iterable[TicketFacts]) -> KpiReport:
+    """KPIs of tickets already folded, e.g. of several sites together."""
+    kept = tuple(facts)
+    return KpiReport(kept, {grouping: _group(kept, grouping) for grouping in Grouping})

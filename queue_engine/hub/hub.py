@@ -21,6 +21,7 @@ from queue_engine.domain.model import Site
 from queue_engine.engine import Engine, Reply
 from queue_engine.hub.details import ticket_details
 from queue_engine.hub.devices import DeviceRegistry
+from queue_engine.hub.event_log import EventLogPublisher
 from queue_engine.hub.live_status import LiveStatus
 from queue_engine.hub.metrics import HubMetrics
 from queue_engine.hub.state import Snapshotter, call_of
@@ -97,6 +98,8 @@ class Hub:
             on_online=self._online,
             will=(status, _status(False)),
         )
+        self.event_log = EventLogPublisher(self.topics, self.connection.publish)
+        engine.on_events = self.event_log
 
     def start(self) -> None:
         """Load the queue, connect, and start serving."""

@@ -24,6 +24,8 @@ TOPIC_ROWS = (
      "the last 10 calls, newest first, for displays that (re)connect"),
     ("events/called", "hub", "displays, staff terminals", "no", 1, "event-called",
      "one call or recall: chime and announcement"),
+    ("events/log", "hub", "a central collector (through a bridge)", "no", 1, "event-log",
+     "every committed event of the anonymous event log, in order; `seq` is unique per site"),
     ("devices/<device>/status", "each device (the hub as `hub`)", "hub, dashboards", "yes", 1,
      "device-status", "presence; the last will says offline; printer status for kiosks"),
 )  # fmt: skip

@@ -289,6 +289,19 @@ class CalledEvent(Message):
     call: Call
 
 
+class EventLogEntry(Message):
+    """events/log: one committed event of the anonymous event log, for central KPIs.
+
+    `seq` grows with every event of a site (also across hub restarts), so a collector
+    keeps (site, seq) once; `event` holds the event's fields as the site's log stores them.
+    """
+
+    site: Id
+    seq: Annotated[int, Field(ge=0)]
+    type: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]{0,63}$")]
+    event: dict[str, Any]
+
+
 class DeviceStatus(Message):
     """devices/<id>/status: presence (retained; the last will says offline)."""
 
@@ -309,5 +322,6 @@ MESSAGES: dict[str, type[BaseModel]] = {
     "state-counter": CounterStateMessage,
     "state-calls": CallsState,
     "event-called": CalledEvent,
+    "event-log": EventLogEntry,
     "device-status": DeviceStatus,
 }

@@ -6,6 +6,7 @@ loket/v1/<site>/state/services           retained: per service waiting, wait, av
 loket/v1/<site>/state/counters/<counter> retained: a counter's status and ticket
 loket/v1/<site>/state/calls              retained: the last calls
 loket/v1/<site>/events/called            one call, for chime and announcement
+loket/v1/<site>/events/log               every committed event of the anonymous event log
 loket/v1/<site>/devices/<device>/status  retained, with a last will: online or offline
 loket/v1/<site>/devices/<device>/config  retained: the device's configuration
 """
@@ -22,6 +23,18 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 HUB_DEVICE = "hub"
 #: The live ticket page's process: every hub enrols it with the role `web`.
 WEB_DEVICE = "web"
+
+
+#: Subscription for a central collector: every site's event log (through bridges).
+ALL_EVENT_LOGS = f"{ROOT}/{VERSION}/+/events/log"
+
+
+def parse_events_log(topic: str) -> str | None:
+    """The site id of an events/log topic, or None if it is not one."""
+    parts = topic.split("/")
+    if len(parts) != 5 or parts[:2] != [ROOT, VERSION] or parts[3:] != ["events", "log"]:
+        return None
+    return parts[2] if ID_PATTERN.match(parts[2]) else None
 
 
 def check_id(kind: str, value: str) -> str:
@@ -91,6 +104,11 @@ class Topics:
     def called(self) -> str:
         """One call, as it happens (not retained)."""
         return f"{self.base}/events/called"
+
+    @property
+    def events_log(self) -> str:
+        """Every committed event of the anonymous event log, in order (not retained)."""
+        return f"{self.base}/events/log"
 
     def device_status(self, device: str) -> str:
         """A device's retained presence, with its last will."""

@@ -67,8 +67,10 @@ def run(args: argparse.Namespace) -> int:
             return 2
         broker = creds.broker()
     from staff_terminal.app import StaffApp, deliver_on_main_thread
-    from staff_terminal.wiring import connect_staff
+    from staff_terminal.wiring import connect_staff, follow_config
 
     staff = connect_staff(desk, broker, deliver_on_main_thread, language=args.language or "")
+    if enrol is not None:
+        follow_config(staff, config, deliver_on_main_thread)  # a new counter applies live
     StaffApp(staff).run()
     return 0

@@ -150,6 +150,21 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
             self.current["status"] = state.ticket_status
         self._show_ticket()
 
+    def move_to(self, desk: DeskConfig) -> None:
+        """The hub moved this terminal to another counter (`loket devices update`): start
+        afresh there; the new counter's state follows through `counter_changed`."""
+        if desk == self.desk:
+            return
+        self.desk = desk
+        self.current, self.form, self._retry = None, None, None
+        self.can_retry, self.retry_disabled = False, True
+        self.figures_today = CounterFigures()
+        self._hub_figures = False
+        self.screen = "counter"
+        self.counter_status = "closed"
+        self._feedback("info", self.t["moved"].format(counter=desk.counter_name))
+        self._refresh()
+
     def services_changed(self, state: m.ServicesState) -> None:
         """Waiting counts per service."""
         self._services = state

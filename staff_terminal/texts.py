@@ -112,6 +112,12 @@ _TEXTS: dict[str, tuple[str, str, str, str]] = {
         "heute, für diesen Schalter",
     ),
     # connection and feedback
+    "moved": (
+        "Deze terminal werkt nu voor {counter}",
+        "Ce terminal sert maintenant {counter}",
+        "This terminal now works for {counter}",
+        "Dieses Terminal arbeitet jetzt für {counter}",
+    ),
     "online": (
         "Verbonden met de hub",
         "Connecté au hub",

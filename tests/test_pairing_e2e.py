@@ -13,7 +13,7 @@ from provisioning.discovery import HubAnnouncement
 from queue_engine.client import LoketClient
 from queue_engine.siteconfig import load_site_config
 from staff_terminal.desk import desk_config
-from staff_terminal.wiring import connect_staff
+from staff_terminal.wiring import connect_staff, follow_config
 from tests.mqtt_fixtures import TOWNHALL, started
 from tests.provisioning_helpers import SITE, Rig, rig
 
@@ -55,8 +55,10 @@ def test_a_staff_terminal_pairs_and_calls_as_itself(rig: Rig, tmp_path: Path) ->
 
     kiosk_creds = rig.enrol("kiosk", tmp_path / "kiosk", name="Kiosk inkom")
     kiosk = started(LoketClient(SITE, kiosk_creds.device_id, kiosk_creds.broker(), role="kiosk"))
-    desk = desk_config(load_site_config(TOWNHALL), creds.counter, creds.device_id, enrolled=True)
+    site = load_site_config(TOWNHALL)
+    desk = desk_config(site, creds.counter, creds.device_id, enrolled=True)
     staff = connect_staff(desk, creds.broker(), inbox, language="en")
+    follow_config(staff, site, inbox)
     staff.start()
     try:
         assert kiosk.request("issue_ticket", service_id="eid").ok
@@ -72,6 +74,15 @@ def test_a_staff_terminal_pairs_and_calls_as_itself(rig: Rig, tmp_path: Path) ->
         assert ticket.counter_id == "loket-3"
         presence = rig.process.hub.devices.presence("loket-drie")
         assert presence is not None and presence.online
+
+        # The administrator moves it to counter 4: it applies live, and it acts for loket-4.
+        assert rig.admin("update", name="Loket drie", counter="4").ok
+        pump(inbox, lambda: p.desk.counter_id == "loket-4")
+        assert p.ticket_number == "" and p.counter_status == "closed"
+        assert p.feedback_text == "This terminal now works for Loket 4"
+        assert p.key("f12")
+        pump(inbox, lambda: not p.busy and p.counter_status == "open")
+        assert p.title.startswith("Loket 4")
     finally:
         staff.close()
         kiosk.close()

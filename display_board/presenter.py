@@ -92,6 +92,7 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
         self.announcements: list[Announcement] = []
         self._tz = ZoneInfo(board.timezone)
         self._calls: list[m.Call] = []
+        self._all_calls: list[m.Call] = []
         self._seen: deque[CallKey] = deque(maxlen=100)
         self._services: dict[str, m.ServiceState] = {}
         self._highlight_until: datetime | None = None
@@ -104,8 +105,18 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
 
     def show_calls(self, state: m.CallsState) -> None:
         """The retained last calls (on connect and after each change)."""
+        self._all_calls = list(state.calls)
         self._calls = [c for c in state.calls if c.counter_id in self.board.counters]
         self._show_calls()
+
+    def reconfigure(self, board: BoardConfig, now: datetime) -> None:
+        """Another zone or other languages (the display's configuration from the hub)."""
+        self.board = board
+        self.language = board.languages[0]
+        self.labels = labels(self.language)
+        self._calls = [c for c in self._all_calls if c.counter_id in board.counters]
+        self._show_calls()
+        self.tick(now)
 
     def called(self, event: m.CalledEvent, now: datetime) -> None:
         """A call or recall as it happens: show it highlighted and announce it."""

@@ -6,14 +6,21 @@ that owns the presenter (Kivy's main thread in the app, the test's thread with a
 
 from __future__ import annotations
 
+import logging
 import queue
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from display_board.board import BoardConfig
+from display_board.board import BoardConfig, zone_board
 from display_board.presenter import DisplayPresenter
+from provisioning.devconfig import on_config
+from provisioning.messages import DeviceConfigMessage
 from queue_engine.client import LoketClient
 from queue_engine.mqtt import Broker
+from queue_engine.siteconfig import SiteConfig
+
+log = logging.getLogger(__name__)
 
 Deliver = Callable[[Callable[[], None]], None]
 Clock = Callable[[], datetime]
@@ -46,6 +53,41 @@ def board_client(
     client.on_calls(lambda state: deliver(lambda: p.show_calls(state)))
     client.on_called(lambda event: deliver(lambda: p.called(event, clock())))
     return client
+
+
+def follow_config(
+    client: LoketClient,
+    presenter: DisplayPresenter,
+    site: SiteConfig,
+    deliver: Deliver,
+    clock: Clock = utc_now,
+    language: str | None = None,
+) -> None:
+    """Apply the display's configuration from the hub live (an enrolled display; call
+    before `client.start()`): another zone or other languages change what it shows."""
+
+    def apply(config: DeviceConfigMessage) -> None:
+        deliver(lambda: changed(config))
+
+    def changed(config: DeviceConfigMessage) -> None:
+        board = presenter.board
+        languages = list(config.languages or board.languages)
+        try:
+            wanted = zone_board(site, config.zone, languages, language=language)
+        except ValueError as error:  # the site file does not know the zone (yet)
+            log.warning("cannot show zone %r: %s", config.zone, error)
+            return
+        new = replace(
+            board,
+            zone=wanted.zone,
+            counters=wanted.counters,
+            services=wanted.services,
+            languages=wanted.languages,
+        )
+        if new != board:
+            presenter.reconfigure(new, clock())
+
+    on_config(client, apply)
 
 
 class Inbox:

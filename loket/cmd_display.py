@@ -87,7 +87,18 @@ def run(args: argparse.Namespace) -> int:
             return 2
         broker, device_id = creds.broker(), creds.device_id
     board = replace(board, offline_after=args.offline_after)
-    from display_board.app import DisplayApp, build_display
+    from display_board.app import DisplayApp, build_display, deliver_on_main_thread
+    from display_board.wiring import follow_config
 
-    DisplayApp(build_display(board, device_id, broker, mute=args.mute)).run()
+    parts = build_display(board, device_id, broker, mute=args.mute)
+    if enrol is not None:  # its zone and languages from the hub apply live
+        follow_config(
+            parts.client,
+            parts.presenter,
+            config,
+            deliver_on_main_thread,
+            parts.clock,
+            args.language,
+        )
+    DisplayApp(parts).run()
     return 0

@@ -7,7 +7,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from display_board.wiring import Inbox
+from display_board.board import enrolled_board
+from display_board.presenter import DisplayPresenter
+from display_board.wiring import Inbox, board_client, utc_now
+from display_board.wiring import follow_config as follow_display_config
 from loket.pairing import Enrolment, PairingPresenter, enrolled
 from provisioning.discovery import HubAnnouncement
 from queue_engine.client import LoketClient
@@ -86,3 +89,24 @@ def test_a_staff_terminal_pairs_and_calls_as_itself(rig: Rig, tmp_path: Path) ->
     finally:
         staff.close()
         kiosk.close()
+
+
+def test_an_enrolled_display_follows_its_zone_live(rig: Rig, tmp_path: Path) -> None:
+    creds = rig.enrol("display", tmp_path / "display", name="Scherm hal", zone="gelijkvloers")
+    site = load_site_config(TOWNHALL)
+    board = enrolled_board(site, creds.device_id, creds.zone)
+    inbox = Inbox()
+    presenter = DisplayPresenter(board, None, utc_now())
+    client = board_client(board, creds.device_id, creds.broker(), presenter, inbox)
+    follow_display_config(client, presenter, site, inbox, language="en")
+    client.start()
+    try:
+        pump(inbox, lambda: presenter.live)
+        assert presenter.board.zone == "gelijkvloers" and "loket-1" in presenter.board.counters
+        assert rig.admin("update", name="Scherm hal", zone="eerste-verdieping").ok
+        pump(inbox, lambda: presenter.board.zone == "eerste-verdieping")
+        upstairs = {c.id for c in site.counters if c.zone == "eerste-verdieping"}
+        assert set(presenter.board.counters) == upstairs and "loket-1" not in upstairs
+        assert presenter.language == "en"
+    finally:
+        client.close()

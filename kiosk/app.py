@@ -122,6 +122,7 @@ class KioskApp(App):  # type: ignore[misc]
 
 def watch_window(presenter: KioskPresenter, wedge: WedgeDecoder) -> None:
     """Window events: size, any touch (not idle), keyboard-wedge scanners."""
+    Window.allow_screensaver = False  # a kiosk never blanks
     presenter.set_window_size(*Window.size)
     Window.bind(size=lambda _w, size: presenter.set_window_size(*size))
     Window.bind(on_touch_down=lambda *_: presenter.touched())

@@ -99,7 +99,8 @@ def configure_kivy(args: Any) -> None:
     Config.set("graphics", "resizable", "0")
     Config.set("graphics", "borderless", "1" if args.fullscreen else "0")
     Config.set("graphics", "fullscreen", "auto" if args.fullscreen else "0")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
+    Config.set("input", "mouse", "mouse,disable_multitouch")  # no red multitouch dots
+    Config.set("graphics", "show_cursor", "0" if args.fullscreen else "1")
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "log_level", "warning" if not args.verbose else "debug")
 
@@ -160,6 +161,9 @@ def run(args: Any) -> int:
     def started() -> None:
         ui.watch_window(presenter, wedge)
         Clock.schedule_interval(lambda _dt: presenter.tick(), 1.0)
+        if os.environ.get("NOTIFY_SOCKET"):  # systemd: WatchdogSec restarts a frozen UI
+            sd_notify("READY=1")
+            Clock.schedule_interval(lambda _dt: sd_notify("WATCHDOG=1"), 5.0)
         presenter.tickets.poll_printer()
         Clock.schedule_once(lambda _dt: _ready(args), 0)
         if args.script:
@@ -171,6 +175,22 @@ def run(args: Any) -> int:
     finally:
         runtime.close()
     return status["code"]
+
+
+def sd_notify(state: str) -> None:
+    """Tell systemd how the kiosk is (from the UI thread: a frozen UI stops the pings)."""
+    import socket
+
+    address = os.environ.get("NOTIFY_SOCKET", "")
+    if not address:
+        return
+    if address.startswith("@"):
+        address = "\0" + address[1:]
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.sendto(state.encode(), address)
+    except OSError as error:
+        log.warning("systemd notify failed: %s", error)
 
 
 def _version() -> str | None:

@@ -415,17 +415,24 @@ def test_care_home_mode_one_screen_two_buttons_spoken(
     assert p.screen == "care"
 
 
-def test_offline_check_in_says_so_and_offers_a_walk_in_ticket(kiosk: Kiosk) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_offline_check_in_says_so_and_offers_a_walk_in_ticket(kiosk: Kiosk, language: str) -> None:
     from kiosk.sync import OfflineSync
 
     OfflineSync(kiosk.hub, kiosk.store, TOWNHALL, kiosk.clocks.wall).run_once()
     kiosk.hub.online = False
     kiosk.p.tick()
-    assert kiosk.p.banner == t("offline_banner", "nl")
+    kiosk.p.choose_language(language)
+    assert kiosk.p.banner == t("offline_banner", language)
     kiosk.type_code("K7P2WX")
     kiosk.p.visit.submit()
-    assert kiosk.p.screen == "notice" and kiosk.p.notice_title == t("offline_checkin_title", "nl")
+    assert kiosk.p.screen == "notice"
+    assert kiosk.p.notice_title == t("offline_checkin_title", language)
     assert kiosk.p.notice_offer_walk_in
+    kiosk.p.walkin.open()
+    kiosk.p.walkin.choose("snelbalie")
+    assert kiosk.p.ticket_note == t("offline_ticket_note", language)
+    assert kiosk.store.pending()[0].language == language
     assert not any(verb == "check_in" for verb, _ in kiosk.hub.requests)
 
 

@@ -29,6 +29,11 @@ format: venv
 faults: venv
 	$(BIN)/pytest -m faults
 
+# A busy day's peak held for SOAK_SECONDS (at most 600) with faults injected; prints a report.
+SOAK_SECONDS ?= 300
+soak: venv
+	$(BIN)/python -m loket.soak --seconds $(SOAK_SECONDS)
+
 bench: venv
 	$(BIN)/python bench/bench_engine.py
 

@@ -194,7 +194,7 @@ class Counter:
                 quiet = time.monotonic() - idle_since > 0.5
                 if self.device.stopping() and not self.holds and quiet:
                     break
-                time.sleep(0.05)
+                time.sleep(self.spec.get("idle_s", 0.05))
                 continue
             idle_since = None
             self.serve(ticket)

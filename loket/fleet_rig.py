@@ -32,6 +32,18 @@ WALK_IN = ("snelbalie", "eid", "paspoort", "adreswijziging", "afval", "bewonersk
 BOOKED = ("eid", "paspoort", "rijbewijs", "kinderopvang", "geboorte")
 
 
+def child_env() -> dict[str, str]:
+    """The environment of every child process: this one's, Kivy kept quiet and off stderr
+    (`loket` imports Kivy through its app commands), and this checkout on the path."""
+    return {
+        "KIVY_NO_ARGS": "1",
+        "KIVY_LOG_MODE": "PYTHON",
+        "KIVY_NO_CONSOLELOG": "1",
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+    }
+
+
 def loket_command() -> list[str]:
     """How to run the `loket` command of this environment."""
     script = Path(sys.executable).with_name("loket")
@@ -66,16 +78,28 @@ class Plan:
 
 
 def plan_morning(
-    kiosks: list[str], visitors: int, seconds: float, seed: int, booked_share: float = 0.25
+    kiosks: list[str],
+    visitors: int,
+    seconds: float,
+    seed: int,
+    booked_share: float = 0.25,
+    *,
+    flat: bool = False,
 ) -> Plan:
-    """A compressed morning: arrivals spread over `seconds` with a peak in the middle,
-    a share of them checking in for an appointment booked at the current minute."""
+    """A compressed morning: arrivals spread over `seconds` with a peak in the middle (or
+    evenly, `flat`), a share of them checking in for an appointment booked at this minute."""
     rng = random.Random(seed)
     start = datetime.now().astimezone()
     local = start.astimezone(_site_zone()).strftime("%Y-%m-%d %H:%M")
     rows = ["booking_code,start,services,duration_minutes,language,initials,id,status"]
     plan: dict[str, list[dict[str, Any]]] = {k: [] for k in kiosks}
-    times = sorted(rng.triangular(0, seconds, seconds * 0.45) for _ in range(visitors))
+
+    def draw() -> float:
+        if flat:
+            return rng.uniform(0, seconds)
+        return rng.triangular(0, seconds, seconds * 0.45)
+
+    times = sorted(draw() for _ in range(visitors))
     for vid, at in enumerate(times):
         language = rng.choice(("nl", "nl", "nl", "fr", "en", "de"))
         visitor: dict[str, Any] = {"id": vid, "at": round(at, 3), "language": language}
@@ -131,8 +155,9 @@ class Fleet:
         path.write_text(csv_text, encoding="utf-8")
         args = ["appointments", "import", str(path), "--site", str(self.config), "--db"]
         subprocess.run(
-            [*loket_command(), *args, str(self.db)], check=True, capture_output=True, timeout=60
-        )
+            [*loket_command(), *args, str(self.db)],
+            check=True, capture_output=True, timeout=60, env=child_env(),
+        )  # fmt: skip
 
     def start_hub(self) -> subprocess.Popen[bytes]:
         """`loket hub` on the site's file, its log appended to hub.log."""
@@ -140,7 +165,7 @@ class Fleet:
             proc = subprocess.Popen(
                 [*loket_command(), "hub", "--config", str(self.config), "--db", str(self.db),
                  "--broker", self.broker.broker.url, "--tick", "1"],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=child_env(),
             )  # fmt: skip
         self.hubs.append(proc)
         return proc
@@ -161,11 +186,11 @@ class Fleet:
             }  # fmt: skip
         path = self.work / f"{device}.json"
         path.write_text(json.dumps(self.specs[device]), encoding="utf-8")
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         with (self.work / f"{device}.log").open("ab") as out:
             self.devices[device] = subprocess.Popen(
                 [sys.executable, "-m", "loket.fleet", str(path)],
-                cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                cwd=ROOT, env=child_env(),
+                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip
 
     def kill_device(self, device: str) -> None:
@@ -219,7 +244,13 @@ class Fleet:
         """What one device recorded."""
         path = self.work / f"{device}.jsonl"
         lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-        return [json.loads(line) for line in lines if line.strip()]
+        records = []
+        for line in lines:
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # cut short by a SIGKILL
+        return records
 
     def tail(self, name: str, lines: int = 15) -> str:
         """The end of a process's log (`hub` for the hub's)."""

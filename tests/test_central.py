@@ -3,6 +3,9 @@ the collector keeps the events, and one report shows every site and all of them 
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -17,10 +20,12 @@ from central.store import CentralStore
 from loket.broker import INSTALL_HINT, Mosquitto, mosquitto_binary
 from loket.cli import main
 from queue_engine.client import LoketClient
+from queue_engine.domain.events import CounterStatusChanged
 from queue_engine.domain.kpi import compute_kpis
+from queue_engine.domain.model import CounterStatus
 from queue_engine.hub.bootstrap import HubProcess, build_hub
 from queue_engine.hub.event_log import entry
-from queue_engine.mqtt import Incoming
+from queue_engine.mqtt import Connection, Incoming
 from queue_engine.protocol.topics import Topics, parse_events_log
 from queue_engine.reporting.multi import multi_kpis
 from queue_engine.siteconfig import load_site
@@ -185,9 +190,6 @@ def test_two_sites_reach_the_central_store_once_each_and_merge_into_one_report(
 def test_the_central_store_keeps_each_site_and_seq_once(tmp_path: Path) -> None:
     store = CentralStore(tmp_path / "central.db")
     try:
-        from queue_engine.domain.events import CounterStatusChanged
-        from queue_engine.domain.model import CounterStatus
-
         event = CounterStatusChanged(local("2026-12-03 09:00"), "loket-1", CounterStatus.OPEN)
         topic = Topics("stad-voorbeeld").events_log
         message = Incoming(topic, entry("stad-voorbeeld", 7, event).model_dump_json().encode())
@@ -206,3 +208,35 @@ def test_the_central_store_keeps_each_site_and_seq_once(tmp_path: Path) -> None:
         assert parse_events_log("loket/v1/x/events/called") is None
     finally:
         store.close()
+
+
+def test_loket_collect_keeps_events_until_stopped(mosquitto: Mosquitto, tmp_path: Path) -> None:
+    db = tmp_path / "central.db"
+    command = [sys.executable, "-m", "loket.cli", "collect", "--broker", mosquitto.broker.url]
+    command += ["--db", str(db), "--client-id", f"collect-{tmp_path.name}"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    publisher = Connection("collect-test-publisher", mosquitto.broker, on_message=lambda _: None)
+    try:
+        publisher.start()
+        assert publisher.wait_online(5)
+        event = CounterStatusChanged(local("2026-12-03 09:00"), "loket-1", CounterStatus.OPEN)
+        topics = Topics("stad-voorbeeld")
+        payload = entry("stad-voorbeeld", 1, event).model_dump_json().encode()
+
+        def stored() -> bool:
+            publisher.publish(topics.events_log, payload)  # again until it is subscribed
+            if not db.exists():
+                return False
+            store = CentralStore(db)
+            try:
+                return store.counts() == {("stad-voorbeeld", "CounterStatusChanged"): 1}
+            finally:
+                store.close()
+
+        assert wait_until(stored, 10)
+    finally:
+        publisher.close()
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert "stored" in err

@@ -10,7 +10,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +57,6 @@ def make_clock(start: str | None) -> Callable[[], datetime]:
     origin, t0 = datetime.fromisoformat(start), time.monotonic()
     if origin.tzinfo is None:
         raise KioskSetupError(f"--start-time {start!r} needs a UTC offset, e.g. +01:00")
-    from datetime import timedelta
-
     return lambda: origin + timedelta(seconds=time.monotonic() - t0)
 
 

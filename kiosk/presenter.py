@@ -292,7 +292,7 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
             self.online = online
             if online:
                 self.deps.wake_sync()
-        self.walkin.refresh()
+            self.walkin.refresh()
         self._update_banner()
 
     def services_changed(self, state: m.ServicesState) -> None:

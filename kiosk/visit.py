@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlparse
 
 from kiosk.hub import HubUnavailable
 from kiosk.i18n import clock_time, describe_when
@@ -26,8 +27,6 @@ def booking_code_from_scan(text: str) -> str:
     that carries it (…?code=K7P2WX, …/K7P2WX)."""
     text = text.strip()
     if "://" in text:
-        from urllib.parse import parse_qs, urlparse
-
         url = urlparse(text)
         query = parse_qs(url.query)
         for key in ("code", "booking_code", "c"):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.hub import HubUnavailable
 from kiosk.i18n import describe_when, t
 from kiosk.tiles import FULL, Tile, build_tiles
+from queue_engine.domain.availability import availability
 
 if TYPE_CHECKING:
     from kiosk.presenter import KioskPresenter
@@ -129,8 +130,6 @@ class WalkInFlow:
         deps.wake_sync()
 
     def _offline_reason(self, service_id: str, now: datetime) -> tuple[str, str | None]:
-        from queue_engine.domain.availability import availability
-
         site = self.p.deps.site
         state = availability(site, site.services[service_id], now, 0)
         if state.reason is None:
@@ -174,7 +173,5 @@ class WalkInFlow:
 
 def _local_availability(p: KioskPresenter, service_id: str, now: datetime) -> bool:
     """Whether the site file's hours let the service give a ticket now (offline check)."""
-    from queue_engine.domain.availability import availability
-
     site = p.deps.site
     return availability(site, site.services[service_id], now, 0).available

@@ -159,8 +159,16 @@ def test_walk_in_ticket(
         {"tap": "tile:huwelijk"},
         {"until": {"screen": "notice"}},
         {"shot": "05-appointments-only"},
+        {"until": {"overlay": "idle"}, "timeout": 10},
+        {"shot": "06-more-time"},
+        {"tap": "more_time"},
+        {"until": {"overlay": ""}},
+        {"until": {"overlay": "idle"}, "timeout": 10},
+        {"until": {"screen": "welcome", "overlay": ""}, "timeout": 10},
+        {"log": "reset"},
     ]
-    events = run_kiosk("walk-in", steps, ui_env, mosquitto, screenshots, tmp_path)
+    idle = ("--idle-seconds", "3", "--idle-prompt-seconds", "2")
+    events = run_kiosk("walk-in", steps, ui_env, mosquitto, screenshots, tmp_path, *idle)
     assert small_targets(events) == []
     [ticket] = rig.tickets()
     assert ticket.number.startswith("S") and ticket.service_id == "snelbalie"
@@ -168,7 +176,7 @@ def test_walk_in_ticket(
     shown = next(e for e in events if e["event"] == "shot" and "04-ticket" in e["path"])
     assert shown["state"]["ticket_number"] == ticket.number
     assert decode_qr(Path(shown["path"])) == [shown["state"]["ticket_qr"]]
-    assert decode_qr(shots_of(events)[-1]) == [
+    assert decode_qr(shots_of(events)[-2]) == [
         "https://www.stadvoorbeeld.example/afspraak/burgerlijke-stand"
     ]
 

@@ -47,42 +47,54 @@ STAFF = {
     "idle_s": 0.2,
 }
 #: When each fault happens, as a share of the soak's length.
-PAPER_OUT = (0.10, 0.30)
+PAPER_OUT = (0.70, 0.85)
 BROKER_AT, BROKER_DOWN_S = 0.25, 2.0
 DROP_AT, DROP_S = 0.40, 2.0
 HUB_AT = 0.55
 PHASE_S = 10.0  # a command sent within this long after a fault belongs to its phase
 
 
-def raw_round_trip(url_host: str, port: int, samples: int) -> list[float]:
-    """Seconds for a QoS 1 message to come back from the broker to its sender."""
+def raw_round_trip(host: str, port: int, samples: int) -> list[float]:
+    """Seconds for a plain request/reply through the broker: one paho client publishes
+    200 bytes at QoS 1, a second one publishes them back at QoS 1 (as bench_hub's raw
+    round trip: the physical limit of a command and its reply)."""
     import paho.mqtt.client as paho
     from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
     got = threading.Event()
-    client = paho.Client(
-        CallbackAPIVersion.VERSION2,
-        client_id="loket-soak-echo",
-        protocol=MQTTProtocolVersion.MQTTv5,
-    )
-    client.on_message = lambda *_: got.set()
-    client.on_socket_open = _nodelay
-    client.connect(url_host, port)
-    client.loop_start()
-    client.subscribe("loket-soak/echo", 1)
-    time.sleep(0.2)
+
+    def client(name: str) -> paho.Client:
+        made = paho.Client(
+            CallbackAPIVersion.VERSION2, client_id=name, protocol=MQTTProtocolVersion.MQTTv5
+        )
+        made.on_socket_open = _nodelay
+        made.connect(host, port)
+        made.loop_start()
+        return made
+
+    asker, echo = client("loket-soak-ask"), client("loket-soak-echo")
+
+    def back(sender: paho.Client, _userdata: Any, message: paho.MQTTMessage) -> None:
+        sender.publish("loket-soak/back", message.payload, qos=1)
+
+    echo.on_message = back
+    asker.on_message = lambda *_: got.set()
+    echo.subscribe("loket-soak/out", 1)
+    asker.subscribe("loket-soak/back", 1)
+    time.sleep(0.3)
     times = []
     try:
         for _ in range(samples):
             got.clear()
             began = time.perf_counter()
-            client.publish("loket-soak/echo", b"x" * 200, qos=1)
+            asker.publish("loket-soak/out", b"x" * 200, qos=1)
             if got.wait(2):
                 times.append(time.perf_counter() - began)
             time.sleep(0.002)
     finally:
-        client.loop_stop()
-        client.disconnect()
+        for made in (asker, echo):
+            made.loop_stop()
+            made.disconnect()
     return times
 
 
@@ -225,7 +237,7 @@ class Soak:
                 {
                     "fault": what,
                     "down_s": round(restored - began, 2),
-                    **self.silence(answers, began),
+                    **self.silence(answers, began, restored),
                 }
                 for what, began, restored in self.faults
             ],
@@ -244,11 +256,16 @@ class Soak:
         return {phase: percentiles(values) for phase, values in sorted(groups.items())}
 
     @staticmethod
-    def silence(answers: list[float], began: float) -> dict[str, float]:
-        """The longest gap between two answers from 1 s before the fault to 30 s after."""
-        window = [t for t in answers if began - 1 <= t <= began + 30]
+    def silence(answers: list[float], began: float, restored: float) -> dict[str, float]:
+        """The longest gap between two answers from 1 s before the fault to 10 s after it
+        ended, and how soon after it ended the first answer came."""
+        window = [t for t in answers if began - 1 <= t <= restored + 10]
         gaps = [b - a for a, b in itertools.pairwise(window)]
-        return {"longest_silence_s": round(max(gaps, default=0.0), 2)}
+        first = next((t for t in answers if t >= restored), restored)
+        return {
+            "longest_silence_s": round(max(gaps, default=0.0), 2),
+            "first_answer_after_s": round(first - restored, 3),
+        }
 
     def missed(self, seen: dict[str, Any]) -> dict[str, int]:
         """Calls in the event log that a display did not hear."""
@@ -281,7 +298,8 @@ def report(figures: dict[str, Any], seconds: float) -> str:
     for fault in figures["faults"]:
         lines.append(
             f"  fault {fault['fault']}: down {fault['down_s']} s, "
-            f"longest silence {fault['longest_silence_s']} s"
+            f"longest silence {fault['longest_silence_s']} s, first answer "
+            f"{fault['first_answer_after_s']} s after it ended"
         )
     rss = [
         figures.get(k) for k in ("hub_rss_kib_start", "hub_rss_kib_restarted", "hub_rss_kib_end")

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from loket.pairing import add_enrol_arguments, enrol_mode
+from loket.enrol_args import add_enrol_arguments
 from queue_engine.mqtt import Broker
 from queue_engine.siteconfig import ConfigError, load_site_config
 
@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
     from display_board.board import board_config, enrolled_board, load_messages
 
     try:
+        from loket.pairing import enrol_mode  # Kivy: only when the app runs
+
         enrol = enrol_mode(args, "display", "--device")
         config = load_site_config(args.config)
         messages = load_messages(args.messages) if args.messages else ()

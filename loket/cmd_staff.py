@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from loket.pairing import add_enrol_arguments, enrol_mode
+from loket.enrol_args import add_enrol_arguments
 from queue_engine.mqtt import Broker
 from queue_engine.siteconfig import ConfigError, load_site_config
 
@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     from staff_terminal.desk import desk_config
 
     try:
+        from loket.pairing import enrol_mode  # Kivy: only when the app runs
+
         enrol = enrol_mode(args, "staff", "--counter", "--device")
         config = load_site_config(args.config)
         width, height = parse_size(args.size)

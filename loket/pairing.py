@@ -450,28 +450,6 @@ def enrol_or_restart(
     return got  # pragma: no cover - restart replaces the process
 
 
-def add_enrol_arguments(parser: argparse.ArgumentParser, kind: str) -> None:
-    """`--enrol`, `--data DIR`, `--hub URL` for `loket staff|display`."""
-    parser.add_argument(
-        "--enrol",
-        action="store_true",
-        help="pair with the site's hub: show a code for `loket devices approve` unless "
-        "credentials are stored in --data; the device id, "
-        f"{'counter' if kind == 'staff' else 'zone'} and broker then come from the hub",
-    )
-    parser.add_argument(
-        "--data",
-        type=Path,
-        metavar="DIR",
-        help=f"with --enrol: where the credentials are kept (~/.local/share/loket/{kind})",
-    )
-    parser.add_argument(
-        "--hub",
-        metavar="URL",
-        help="with --enrol: the hub's broker (mqtt[s]://host:port) when zeroconf cannot find it",
-    )
-
-
 @dataclass(frozen=True)
 class EnrolMode:
     """`--enrol`: where the credentials are, and how to find the hub."""

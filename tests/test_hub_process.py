@@ -126,3 +126,18 @@ def test_the_embedded_pure_python_broker_serves_mqtt_3_1_1(tmp_path: Path) -> No
         client.close()
         process.close()
         broker.stop()
+
+
+def test_no_command_loads_kivy_until_an_app_runs() -> None:
+    """Kivy takes over logging and stderr when imported: `loket hub` (and every other
+    non-app command) must not import it, not even through another command's options."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIVY")}
+    code = (
+        "import sys, loket.cli; loket.cli.build_parser(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'kivy'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert out.stdout.strip() == "[]"

@@ -18,10 +18,18 @@ def lease(desk: Desk, service: str = "passport", count: int = 3, actor: str = "k
     return numbers
 
 
-def test_leased_numbers_are_skipped_by_everyone_else(desk: Desk) -> None:
+def test_leases_come_from_the_top_so_the_days_numbering_is_untouched(desk: Desk) -> None:
     desk.issue("passport")
-    assert lease(desk) == ["P002", "P003", "P004"]
-    assert desk.issue("passport")["number"] == "P005"
+    assert lease(desk) == ["P999", "P998", "P997"]
+    assert lease(desk, actor="k2", count=2) == ["P996", "P995"]
+    assert desk.issue("passport")["number"] == "P002"
+
+
+def test_the_days_numbering_skips_leased_numbers_when_it_gets_that_far(desk: Desk) -> None:
+    numbers = lease(desk, count=2)
+    desk.engine.state.numbering[("passport", desk.engine.state.day)] = 997
+    assert desk.issue("passport")["number"] == "P001"  # 998 and 999 are leased: wrap
+    assert numbers == ["P999", "P998"]
 
 
 def test_a_ticket_handed_in_later_keeps_its_original_place(desk: Desk) -> None:
@@ -41,12 +49,12 @@ def test_a_ticket_handed_in_later_keeps_its_original_place(desk: Desk) -> None:
     )
     assert (
         reply.ok
-        and reply.data["ticket"]["number"] == "P001"
+        and reply.data["ticket"]["number"] == "P999"
         and reply.data["ticket"]["position"] == 1
     )
     called = desk.ok(c.CallNext, counter_id="c2")["ticket"]
-    assert called["number"] == "P001" and called["language"] == "de"
-    assert later["number"] == "P004"
+    assert called["number"] == "P999" and called["language"] == "de"
+    assert later["number"] == "P001"
 
 
 def test_handing_in_is_exactly_once(desk: Desk) -> None:
@@ -92,11 +100,11 @@ def test_leases_survive_a_restart_of_the_hub(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "s.db", site.id)
     try:
         again = Desk(Engine(site, store), desk.now + timedelta(minutes=3), prefix="b")
-        assert again.issue("passport")["number"] == "P003"
+        assert again.issue("passport")["number"] == "P001"
         handed = again.ok(
             c.SubmitOfflineTicket, actor="k1", service_id="passport", number=numbers[1],
             issued_at=desk.now + timedelta(minutes=1),
         )  # fmt: skip
-        assert handed["ticket"]["number"] == "P002"
+        assert handed["ticket"]["number"] == "P998"
     finally:
         store.close()

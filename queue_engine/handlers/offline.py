@@ -14,9 +14,9 @@ from datetime import time, timedelta
 
 from queue_engine.domain import commands as c
 from queue_engine.domain import events as ev
-from queue_engine.domain.errors import InvalidCommand, InvalidTransition, NotAvailable
+from queue_engine.domain.errors import InvalidCommand, InvalidTransition
 from queue_engine.domain.model import Channel, Lease, TicketKind
-from queue_engine.domain.numbering import next_number
+from queue_engine.domain.numbering import CYCLE, format_number
 from queue_engine.handlers.common import Data, check_language, issued, new_ticket, view
 from queue_engine.work import Work
 
@@ -34,16 +34,7 @@ def lease_numbers(work: Work, cmd: c.LeaseNumbers) -> Data:
         raise InvalidCommand(f"lease between 1 and {MAX_LEASE} numbers, not {cmd.count}")
     day = work.site.local_day(work.now)
     in_use = set(work.state.in_use) | work.leased_numbers()
-    sequence = work.last_sequence(service.id, day)
-    numbers = []
-    for _ in range(cmd.count):
-        try:
-            sequence, number = next_number(service.prefix, sequence, in_use)
-        except NotAvailable:
-            break
-        in_use.add(number)
-        numbers.append(number)
-    work.change.numbering[(service.id, day)] = sequence
+    numbers = _from_the_top(service.prefix, cmd.count, in_use)
     seed = f"{cmd.actor}|{cmd.request_id}|{work.now.isoformat()}".encode()
     lease = Lease(
         id=hashlib.sha1(seed).hexdigest()[:16],
@@ -66,6 +57,19 @@ def lease_numbers(work: Work, cmd: c.LeaseNumbers) -> Data:
         "numbers": numbers,
         "expires_at": expires.isoformat(),
     }
+
+
+def _from_the_top(prefix: str, count: int, taken: set[str]) -> list[str]:
+    """Leased numbers come from the top of the range (S999, S998 …), so the day's own
+    numbering starts at 001 as everyone expects; it skips them if it ever gets that far."""
+    numbers: list[str] = []
+    for sequence in range(CYCLE, 0, -1):
+        number = format_number(prefix, sequence)
+        if number not in taken:
+            numbers.append(number)
+            if len(numbers) == count:
+                break
+    return numbers
 
 
 def submit_offline_ticket(work: Work, cmd: c.SubmitOfflineTicket) -> Data:

@@ -103,14 +103,42 @@ def configure_kivy(args: Any) -> None:
     Config.set("kivy", "log_level", "warning" if not args.verbose else "debug")
 
 
+def _enrolled_device(config: SiteConfig, device_id: str, name: str | None) -> DeviceConfig:
+    """An enrolled kiosk: the site file's entry if it has one, else a plain kiosk."""
+    try:
+        return kiosk_device(config, device_id)
+    except KioskSetupError:
+        return DeviceConfig(id=device_id, role="kiosk", name=name or device_id)
+
+
+def _identity(args: Any, config: SiteConfig) -> tuple[DeviceConfig, Broker] | None:
+    """Who this kiosk is and where its broker is: from the options, or (`--enrol`) from its
+    stored credentials or a pairing with the hub (None if the pairing window was closed).
+    Configures Kivy on the way."""
+    from loket.pairing import enrol_mode  # Kivy: only when the app runs
+
+    enrol = enrol_mode(args, "kiosk", "--device")
+    if enrol is None:
+        device = kiosk_device(config, args.device)
+        configure_kivy(args)
+        return device, Broker.parse(args.broker)
+    creds = enrol.stored(config.site.id)
+    configure_kivy(args)
+    creds = creds or enrol.pair(config.site.id, config.site.default_language)
+    if creds is None:
+        return None
+    return _enrolled_device(config, creds.device_id, creds.name), creds.broker()
+
+
 def run(args: Any) -> int:
     """Start the kiosk and run until the window closes (or the script ends)."""
     config = load_site_config(args.config)
-    device = kiosk_device(config, args.device)
-    broker = Broker.parse(args.broker)
+    identity = _identity(args, config)
+    if identity is None:
+        return 0  # the pairing window was closed
+    device, broker = identity
     clock = make_clock(args.start_time)
     data_dir = Path(args.data_dir) if args.data_dir else data_home() / f"kiosk-{device.id}"
-    configure_kivy(args)
 
     from kivy.clock import Clock
 

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from loket.enrol_args import add_enrol_arguments
+
 
 def register(subparsers: Any) -> None:
     """Add `loket kiosk`."""
@@ -16,8 +18,9 @@ def register(subparsers: Any) -> None:
         "while the hub is away (leased numbers), prints on the device's printer.",
     )
     parser.add_argument("--config", required=True, metavar="FILE", help="site YAML")
-    parser.add_argument("--device", required=True, metavar="ID", help="this kiosk's device id")
+    parser.add_argument("--device", metavar="ID", help="this kiosk's device id (without --enrol)")
     parser.add_argument("--broker", default="mqtt://127.0.0.1:1883", metavar="URL")
+    add_enrol_arguments(parser, "kiosk")
     parser.add_argument("--data-dir", metavar="DIR", help="offline store (~/.local/share/loket)")
     parser.add_argument("--printer", metavar="ADDRESS", help="override the site file's printer")
     parser.add_argument("--printer-profile", metavar="NAME", help="e.g. TM-T20II")

@@ -56,3 +56,13 @@ def test_display_shows_its_pairing_code_in_the_sites_language(
     pairing_screen("display", ["--size", "1280x720"], rig, ui_env, shot, tmp_path)
     with Image.open(shot) as image:
         assert image.size == (1280, 720)
+
+
+def test_kiosk_shows_its_pairing_code(
+    rig: Rig, ui_env: dict[str, str], screenshots: Path, tmp_path: Path
+) -> None:
+    shot = screenshots / "pairing-kiosk.png"
+    pairing_screen("kiosk", ["--size", "1280x800"], rig, ui_env, shot, tmp_path)
+    assert len(rig.prov.pairing.pending()) == 1  # the hub saw its request
+    with Image.open(shot) as image:
+        assert image.size == (1280, 800)

@@ -1,0 +1,28 @@
+"""`loket demo`: the whole system on one machine starts, moves and stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_headless_simulated_demo_runs_and_leaves_nothing_behind() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    env.update({"PYTHONPATH": str(ROOT), "KIVY_NO_ARGS": "1", "KIVY_LOG_MODE": "PYTHON"})
+    args = ["demo", "--simulate", "--headless", "--duration", "14", "--visitors", "30"]
+    done = subprocess.run(
+        [sys.executable, "-m", "loket.cli", *args], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    calls = re.search(r"stopped; (\d+) calls\. Logs: (\S+)", done.stdout)
+    assert calls is not None, done.stdout[-2000:]
+    assert int(calls.group(1)) > 0, done.stdout[-2000:]
+    work = calls.group(2)
+    leftovers = subprocess.run(["pgrep", "-f", work], capture_output=True, text=True, check=False)
+    assert leftovers.stdout.strip() == "", "processes of the demo are still running"

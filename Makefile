@@ -11,10 +11,14 @@ DEB_PACKAGES ?= mosquitto socat zbar-tools fonts-dejavu-core xvfb xauth espeak-n
 test: deps venv lint
 	$(BIN)/pytest
 
+# The whole system: broker, hub, kiosk, staff terminal and display board (in windows where
+# there is a screen) with simulated visitors and counters; Ctrl-C stops it.
 demo: venv
-	$(BIN)/loket simulate --config config/townhall.yaml --visitors 300 --seed 1 --day 2026-12-03
+	$(BIN)/loket demo --simulate $(if $(DEMO_SECONDS),--duration $(DEMO_SECONDS))
 
-simulate: demo
+# A whole simulated day through the engine, with its KPIs and wait-estimate error.
+simulate: venv
+	$(BIN)/loket simulate --config config/townhall.yaml --visitors 300 --seed 1 --day 2026-12-03
 
 lint: venv
 	$(BIN)/ruff check .

@@ -172,6 +172,8 @@ class Amqtt:
         if self._loop is None:
             return
         loop = self._loop
+        # amqtt logs its own cancelled broadcast loop as an error on shutdown: not ours.
+        logging.getLogger("amqtt").setLevel(logging.CRITICAL)
         asyncio.run_coroutine_threadsafe(self._broker.shutdown(), loop).result(10)
         asyncio.run_coroutine_threadsafe(_cancel_the_rest(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)

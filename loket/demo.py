@@ -11,7 +11,9 @@ everything, leaving no process behind.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -47,12 +49,73 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--visitors", type=int, default=120, help="simulated visitors (120)")
     parser.add_argument("--duration", type=float, default=None, metavar="S",
                         help="stop after S seconds (default: until Ctrl-C)")  # fmt: skip
-    parser.add_argument("--headless", action="store_true", help="no app windows")
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="run the apps on a virtual screen even where there is a real one",
+    )
+    parser.add_argument("--screenshots", type=Path, metavar="DIR",
+                        help="where the apps' screenshots go when headless (default: in the "
+                        "demo's log folder)")  # fmt: skip
     parser.set_defaults(run=run)
 
 
-def _apps(config: Path, url: str, work: Path) -> list[subprocess.Popen[bytes]]:
-    """The three apps in windows, talking to the demo's broker."""
+#: Seconds before the headless apps' first screenshot, and between the next ones.
+FIRST_SHOT, SHOT_EVERY = 6.0, 10.0
+
+
+def _shots(kind: str, folder: Path, count: int) -> tuple[list[str], dict[str, str]]:
+    """Options and environment that make an app save a screenshot every SHOT_EVERY s."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if kind == "kiosk":
+        steps: list[dict[str, Any]] = []
+        for n in range(count):
+            steps += [{"wait": FIRST_SHOT if n == 0 else SHOT_EVERY}, {"shot": f"kiosk-{n:02d}"}]
+        path = folder / "kiosk-script.json"
+        path.write_text(json.dumps(steps), encoding="utf-8")
+        return ["--script", str(path), "--screenshot-dir", str(folder)], {}
+    ui_steps: list[dict[str, Any]] = []
+    for n in range(count):
+        wait = FIRST_SHOT if n == 0 else SHOT_EVERY
+        ui_steps += [{"do": "wait", "seconds": wait},
+                     {"do": "screenshot", "path": str(folder / f"{kind}-{n:02d}.png")}]  # fmt: skip
+    path = folder / f"{kind}-script.json"
+    path.write_text(json.dumps({"steps": ui_steps}), encoding="utf-8")
+    return [], {"LOKET_UI_SCRIPT": str(path)}
+
+
+class VirtualScreen:
+    """Xvfb for the headless demo when it is installed, else SDL's offscreen driver."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.env: dict[str, str] = {"SDL_VIDEODRIVER": "offscreen"}
+        binary = shutil.which("Xvfb")
+        if binary is None:
+            return
+        number = next(n for n in range(150, 250) if not Path(f"/tmp/.X{n}-lock").exists())
+        self.proc = subprocess.Popen(
+            [binary, f":{number}", "-screen", "0", "1920x1200x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not Path(f"/tmp/.X11-unix/X{number}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.env = {"DISPLAY": f":{number}"}
+
+    def close(self) -> None:
+        """Stop Xvfb."""
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
+def _apps(
+    config: Path, url: str, work: Path, screen: VirtualScreen | None, shots: Path | None,
+    seconds: float,
+) -> list[subprocess.Popen[bytes]]:  # fmt: skip
+    """The three apps in windows (on a virtual screen when headless), talking to the
+    demo's broker; headless, each saves a screenshot every SHOT_EVERY seconds."""
     common = ["--config", str(config), "--broker", url]
     commands = [
         ["kiosk", "--device", "kiosk-inkom", "--printer", "dummy:", "--size", "1280x800",
@@ -61,11 +124,14 @@ def _apps(config: Path, url: str, work: Path) -> list[subprocess.Popen[bytes]]:
         ["display", "--device", "display-gelijkvloers", "--size", "1280x720"],
     ]  # fmt: skip
     procs = []
+    count = max(1, int((seconds - FIRST_SHOT) // SHOT_EVERY) + 1)
     for command in commands:
+        extra, env = _shots(command[0], shots, count) if shots is not None else ([], {})
+        env = {**child_env(), **(screen.env if screen is not None else {}), **env}
         with (work / f"app-{command[0]}.log").open("ab") as log:
             procs.append(
-                subprocess.Popen([*loket_command(), command[0], *common, *command[1:]],
-                                 stdout=log, stderr=subprocess.STDOUT, env=child_env())
+                subprocess.Popen([*loket_command(), command[0], *common, *command[1:], *extra],
+                                 stdout=log, stderr=subprocess.STDOUT, env=env)
             )  # fmt: skip
     return procs
 
@@ -103,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
     broker = start_embedded()
     fleet = Fleet(config, work, broker=broker)  # type: ignore[arg-type]
     apps: list[subprocess.Popen[bytes]] = []
+    screen: VirtualScreen | None = None
     watcher = LoketClient(SITE, "demo-summary", broker.broker, role="display")
     summary = Summary()
     try:
@@ -110,8 +177,14 @@ def run(args: argparse.Namespace) -> int:
         fleet.t0 = time.time() + 3.0
         if args.simulate:
             _simulate(fleet, args)
+        seconds = args.duration or 3600.0
         if not args.headless and os.environ.get("DISPLAY"):
-            apps = _apps(config, broker.broker.url, work)
+            apps = _apps(config, broker.broker.url, work, None, None, seconds)
+        else:
+            screen = VirtualScreen()
+            shots = args.screenshots or work / "screenshots"
+            apps = _apps(config, broker.broker.url, work, screen, shots, seconds)
+            print(f"no screen: the apps run on a virtual one; screenshots in {shots}")
         watcher.on_services(lambda state: setattr(summary, "services", state))
         watcher.on_called(summary.called)
         watcher.start()
@@ -133,6 +206,8 @@ def run(args: argparse.Namespace) -> int:
                 proc.kill()
                 proc.wait()
         fleet.close()
+        if screen is not None:
+            screen.close()
     print(f"stopped; {summary.calls} calls. Logs: {work}")
     return 0
 

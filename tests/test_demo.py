@@ -11,10 +11,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_headless_simulated_demo_runs_and_leaves_nothing_behind() -> None:
+def test_headless_simulated_demo_runs_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    """No screen: the apps run on a virtual one and leave screenshots; nothing stays behind."""
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     env.update({"PYTHONPATH": str(ROOT), "KIVY_NO_ARGS": "1", "KIVY_LOG_MODE": "PYTHON"})
-    args = ["demo", "--simulate", "--headless", "--duration", "14", "--visitors", "30"]
+    shots = tmp_path / "shots"
+    args = ["demo", "--simulate", "--duration", "20", "--visitors", "30", "--screenshots"]
+    args.append(str(shots))
     done = subprocess.run(
         [sys.executable, "-m", "loket.cli", *args], cwd=ROOT, env=env,
         capture_output=True, text=True, timeout=120, check=False,
@@ -26,3 +29,5 @@ def test_headless_simulated_demo_runs_and_leaves_nothing_behind() -> None:
     work = calls.group(2)
     leftovers = subprocess.run(["pgrep", "-f", work], capture_output=True, text=True, check=False)
     assert leftovers.stdout.strip() == "", "processes of the demo are still running"
+    for app in ("kiosk", "staff", "display"):
+        assert list(shots.glob(f"{app}-*.png")), f"no screenshot of the {app}"

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime
 
-from queue_engine.adapters.sqlite_store import utc_text
+from queue_engine.adapters.sqlite_store import time_window, utc_text
 from queue_engine.domain.events import Event, event_from_json
 
 SCHEMA = """
@@ -70,13 +70,8 @@ class CentralStore:
         self, site: str, start: datetime | None = None, end: datetime | None = None
     ) -> Iterator[Event]:
         """A site's events in its own order (seq), optionally with `at` in [start, end)."""
-        where, params = ["site = ?"], [site]
-        if start is not None:
-            where.append("at >= ?")
-            params.append(utc_text(start))
-        if end is not None:
-            where.append("at < ?")
-            params.append(utc_text(end))
+        where, params = time_window(start, end)
+        where, params = ["site = ?", *where], [site, *params]
         query = f"SELECT type, payload FROM events WHERE {' AND '.join(where)} ORDER BY seq"
         with self._lock:
             rows = self._db.execute(query, params).fetchall()

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,18 +43,6 @@ FIELDS = (
     *("number", "minutes", "status", "v", "counter_id", "booking_code", "note"),
 )
 UNKNOWN_VERBS = ("fly", "issue_tickets", "drop_table", "Issue_Ticket", "call-next", "v1", "X_")
-
-
-def until(check: Callable[[], object], timeout: float = 5.0, what: str = "condition") -> Any:
-    """Poll `check` until it returns something truthy, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"{what} not met within {timeout} s")
-        time.sleep(0.01)
 
 
 # --- an always-open copy of the town hall ----------------------------------------------

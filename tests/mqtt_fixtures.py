@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,6 +77,18 @@ def connect(mosquitto: Mosquitto) -> Iterator[Callable[..., LoketClient]]:
     yield make
     for client in made:
         client.close()
+
+
+def until(check: Callable[[], Any], timeout: float = 5.0, what: str = "condition") -> Any:
+    """Poll `check` until it returns something truthy, or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{what} not met within {timeout} s")
+        time.sleep(0.01)
 
 
 def started(client: LoketClient) -> LoketClient:

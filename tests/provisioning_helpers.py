@@ -6,8 +6,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,20 +23,9 @@ from provisioning.hubside import HubProvisioning
 from provisioning.messages import AdminReply
 from queue_engine.hub.bootstrap import HubProcess, build_hub
 from queue_engine.mqtt import Broker
-from tests.mqtt_fixtures import TOWNHALL, FrozenClock
+from tests.mqtt_fixtures import TOWNHALL, FrozenClock, until
 
 SITE = "stad-voorbeeld"
-
-
-def until(check: Callable[[], Any], timeout: float = 5.0) -> Any:
-    """Poll `check` until it returns something truthy, or fail."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"condition not met within {timeout} s")
 
 
 @dataclass

@@ -17,21 +17,10 @@ from queue_engine.hub.bootstrap import HubProcess
 from queue_engine.mqtt import Broker
 from queue_engine.protocol import messages as m
 from queue_engine.protocol.topics import Topics
-from tests.mqtt_fixtures import SITE, FrozenClock, started
+from tests.mqtt_fixtures import SITE, FrozenClock, started, until
 
 Connect = Callable[..., LoketClient]
 TOPICS = Topics(SITE)
-
-
-def until(check: Callable[[], object], timeout: float = 5.0) -> object:
-    """Poll `check` until it returns something truthy, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.01)
-    raise AssertionError(f"condition not met within {timeout} s")
 
 
 def test_kiosk_issues_a_ticket_and_a_retry_gets_the_same_one(

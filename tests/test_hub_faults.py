@@ -34,9 +34,8 @@ from tests.hub_faults_helpers import (
     fuzz_shots,
     queue_snapshot,
     send_windowed,
-    until,
 )
-from tests.mqtt_fixtures import SITE, TOWNHALL, FrozenClock, started
+from tests.mqtt_fixtures import SITE, TOWNHALL, FrozenClock, started, until
 
 pytestmark = pytest.mark.faults
 

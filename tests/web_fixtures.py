@@ -16,18 +16,7 @@ from live_page.process import WebProcess
 from loket.broker import Mosquitto
 from queue_engine.hub.bootstrap import HubProcess
 from tests.mqtt_fixtures import TOWNHALL
-
-
-def wait_for(check: Any, timeout: float = 5.0, what: str = "condition") -> Any:
-    """Poll `check` until it returns something truthy, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"{what} not met within {timeout} s")
-        time.sleep(0.01)
+from tests.mqtt_fixtures import until as wait_for
 
 
 @pytest.fixture(name="web")

@@ -46,6 +46,19 @@ class WrongSiteError(StoreError):
     """The file belongs to another site."""
 
 
+def time_window(start: datetime | None, end: datetime | None) -> tuple[list[str], list[object]]:
+    """SQL conditions (and their parameters) for `at` in [start, end), either end open."""
+    where: list[str] = []
+    params: list[object] = []
+    if start is not None:
+        where.append("at >= ?")
+        params.append(utc_text(start))
+    if end is not None:
+        where.append("at < ?")
+        params.append(utc_text(end))
+    return where, params
+
+
 def utc_text(value: datetime) -> str:
     """An aware datetime as fixed-format UTC text, e.g. 2026-03-29T01:00:00.000000+00:00."""
     return utc(value).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
@@ -293,14 +306,8 @@ class SqliteStore:
 
     def events(self, start: datetime | None = None, end: datetime | None = None) -> Iterator[Event]:
         """The event log in order, optionally with `at` in [start, end); read in pages."""
-        where: list[str] = ["seq > ?"]
-        params: list[object] = [0]
-        if start is not None:
-            where.append("at >= ?")
-            params.append(utc_text(start))
-        if end is not None:
-            where.append("at < ?")
-            params.append(utc_text(end))
+        where, params = time_window(start, end)
+        where, params = ["seq > ?", *where], [0, *params]
         query = f"SELECT seq, type, payload FROM events WHERE {' AND '.join(where)}"
         query += f" ORDER BY seq LIMIT {_EVENT_PAGE}"
         while True:

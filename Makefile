@@ -23,7 +23,7 @@ simulate: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy queue_engine central loket printer_drivers kiosk display_board live_page provisioning staff_terminal
+	$(BIN)/mypy queue_engine link siteconfig apps central loket printer_drivers kiosk display_board live_page provisioning staff_terminal
 
 format: venv
 	$(BIN)/ruff format .
@@ -36,7 +36,7 @@ faults: venv
 # A busy day's peak held for SOAK_SECONDS (at most 600) with faults injected; prints a report.
 SOAK_SECONDS ?= 300
 soak: venv
-	$(BIN)/python -m loket.soak --seconds $(SOAK_SECONDS)
+	$(BIN)/python bench/soak.py --seconds $(SOAK_SECONDS)
 
 bench: venv
 	$(BIN)/python bench/bench_engine.py

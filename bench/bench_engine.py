@@ -30,10 +30,10 @@ from queue_engine.adapters.sqlite_store import SqliteStore
 from queue_engine.domain import commands as c
 from queue_engine.domain.kpi import percentile
 from queue_engine.domain.model import CounterStatus, Site
-from queue_engine.engine import Engine, Reply
+from queue_engine.service.engine import Engine, Reply
 from queue_engine.simulation import simulate
-from queue_engine.simulation_day import opening_day, sessions_of
-from queue_engine.siteconfig import load_site
+from queue_engine.simulation.day import opening_day, sessions_of
+from siteconfig import load_site
 
 ROOT = Path(__file__).resolve().parents[1]
 #: A Thursday: the town hall's longest day (morning and late opening).

@@ -46,10 +46,10 @@ from hub_rig import (
     uncapped,
 )
 
+from link.client import LoketClient
+from link.mqtt import Broker
+from link.protocol.topics import Topics
 from loket.broker import Mosquitto, mosquitto_binary
-from queue_engine.client import LoketClient
-from queue_engine.mqtt import Broker
-from queue_engine.protocol.topics import Topics
 
 #: The 8 concurrent devices of the load test: both kiosks and six staff terminals.
 LOAD_DEVICES = KIOSKS + STAFF[:6]

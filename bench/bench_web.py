@@ -37,10 +37,10 @@ from typing import Any
 from bench_engine import Row, Timings, machine, table
 from hub_rig import ROOT, SITE_ID, CpuMeter, always_open, uncapped, wait_serving
 
+from link.client import LoketClient
+from link.mqtt import Broker
 from loket.broker import Mosquitto, free_port, mosquitto_binary
-from queue_engine.client import LoketClient
-from queue_engine.mqtt import Broker
-from queue_engine.siteconfig import load_site
+from siteconfig import load_site
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 #: An old phone: Chromium's CPU throttled 6 times (DevTools' "low-end mobile" is 6).

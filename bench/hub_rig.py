@@ -28,10 +28,10 @@ import paho.mqtt.client as paho
 import yaml
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
-from queue_engine.client import HubUnavailable, LoketClient
+from link.client import HubUnavailable, LoketClient
+from link.mqtt import Broker
 from queue_engine.hub.bootstrap import build_hub
-from queue_engine.mqtt import Broker
-from queue_engine.siteconfig import load_site
+from siteconfig import load_site
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_ID = "stad-voorbeeld"

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from central.store import CentralStore
+from link.mqtt import Broker, Connection, Incoming
+from link.protocol.messages import EventLogEntry
+from link.protocol.topics import ALL_EVENT_LOGS, parse_events_log
 from queue_engine.domain.events import Event, event_from_json
-from queue_engine.mqtt import Broker, Connection, Incoming
-from queue_engine.protocol.messages import EventLogEntry
-from queue_engine.protocol.topics import ALL_EVENT_LOGS, parse_events_log
 
 log = logging.getLogger(__name__)
 

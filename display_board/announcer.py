@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from loket.speech import Speaker
+from apps.speech import Speaker
 
 log = logging.getLogger(__name__)
 

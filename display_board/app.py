@@ -17,15 +17,15 @@ from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.lang import Builder
 
+from apps.script import Trace, UiScript, load_steps
 from display_board.announcer import Announcer, SoundChime, write_chime
 from display_board.board import BoardConfig
 from display_board.layout import BoardLayout
 from display_board.presenter import DisplayPresenter
-from display_board.ui_script import Trace, UiScript, load_steps
 from display_board.wiring import Clock as Now
 from display_board.wiring import board_client, utc_now
-from queue_engine.client import LoketClient
-from queue_engine.mqtt import Broker
+from link.client import LoketClient
+from link.mqtt import Broker
 
 log = logging.getLogger(__name__)
 KV = Path(__file__).with_name("board.kv")

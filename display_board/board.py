@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from display_board.texts import LANGUAGES
-from queue_engine.siteconfig import SiteConfig
+from siteconfig import SiteConfig
 
 
 @dataclass(frozen=True)

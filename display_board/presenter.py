@@ -27,8 +27,8 @@ from display_board import theme
 from display_board.announcer import Announcement
 from display_board.board import BoardConfig
 from display_board.texts import announcement, counter_label, labels
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.topics import HUB_DEVICE
+from link.protocol import messages as m
+from link.protocol.topics import HUB_DEVICE
 
 #: Reasons a service shows as closed (after the last ticket, people waiting are still served).
 CLOSED_REASONS = frozenset({"closed_today", "closed_now", "not_yet_open"})

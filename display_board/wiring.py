@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 
 from display_board.board import BoardConfig, zone_board
 from display_board.presenter import DisplayPresenter
+from link.client import LoketClient
+from link.mqtt import Broker
 from provisioning.devconfig import on_config
 from provisioning.messages import DeviceConfigMessage
-from queue_engine.client import LoketClient
-from queue_engine.mqtt import Broker
-from queue_engine.siteconfig import SiteConfig
+from siteconfig import SiteConfig
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from kiosk.offline import OfflineStore
 from kiosk.pictograms import ensure_pictograms
 from kiosk.printing import TicketPrinter
 from kiosk.sync import OfflineSync, SyncLoop
-from queue_engine.mqtt import Broker
-from queue_engine.siteconfig import DeviceConfig, SiteConfig, load_site_config
+from link.mqtt import Broker
+from siteconfig import DeviceConfig, SiteConfig, load_site_config
 
 log = logging.getLogger("loket.kiosk")
 
@@ -115,7 +115,7 @@ def _identity(args: Any, config: SiteConfig) -> tuple[DeviceConfig, Broker] | No
     """Who this kiosk is and where its broker is: from the options, or (`--enrol`) from its
     stored credentials or a pairing with the hub (None if the pairing window was closed).
     Configures Kivy on the way."""
-    from loket.pairing import enrol_mode  # Kivy: only when the app runs
+    from apps.pairing import enrol_mode  # Kivy: only when the app runs
 
     enrol = enrol_mode(args, "kiosk", "--device")
     if enrol is None:
@@ -142,10 +142,10 @@ def run(args: Any) -> int:
 
     from kivy.clock import Clock
 
+    from apps.speech import Speaker
     from kiosk import app as ui
     from kiosk.presenter import KioskPresenter
     from kiosk.scanner import SerialScanner, WedgeDecoder
-    from loket.speech import Speaker
 
     hub = HubLink(config.site.id, device.id, broker, version=_version())
     store = OfflineStore(data_dir / "offline.json")

@@ -17,13 +17,13 @@ from kiosk.hub import HubPort
 from kiosk.offline import OfflineStore
 from kiosk.printing import PrinterPort
 from queue_engine.domain.model import Site
-from queue_engine.siteconfig import DeviceConfig, SiteConfig
+from siteconfig import DeviceConfig, SiteConfig
 
 T = TypeVar("T")
 
 
 class SpeakerPort(Protocol):
-    """Spoken prompts (loket.speech.Speaker, or a fake)."""
+    """Spoken prompts (apps.speech.Speaker, or a fake)."""
 
     def say(self, text: str, language: str) -> None:
         """Queue `text` in `language`."""

@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from queue_engine.client import HubUnavailable, LoketClient
-from queue_engine.mqtt import Broker
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.topics import HUB_DEVICE
+from link.client import HubUnavailable, LoketClient
+from link.mqtt import Broker
+from link.protocol import messages as m
+from link.protocol.topics import HUB_DEVICE
 
 log = logging.getLogger(__name__)
 

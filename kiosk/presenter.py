@@ -29,7 +29,7 @@ from kiosk.theme import Theme, make_theme
 from kiosk.ticketing import TicketFlow
 from kiosk.visit import VisitFlow
 from kiosk.walkin import WalkInFlow
-from queue_engine.protocol import messages as m
+from link.protocol import messages as m
 
 log = logging.getLogger(__name__)
 

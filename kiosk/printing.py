@@ -22,7 +22,7 @@ from printer_drivers import (
     save_preview,
     ticket_from_reply,
 )
-from queue_engine.siteconfig import SiteConfig
+from siteconfig import SiteConfig
 
 log = logging.getLogger(__name__)
 DEFAULT_PROFILE = "TM-T20II"

@@ -17,7 +17,7 @@ from typing import Any
 
 from kiosk.hub import HubPort, HubUnavailable
 from kiosk.offline import OfflineStore
-from queue_engine.siteconfig import SiteConfig
+from siteconfig import SiteConfig
 
 log = logging.getLogger(__name__)
 

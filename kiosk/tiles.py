@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from kiosk.i18n import describe_when, t, wait_text
 from kiosk.pictograms import pictogram_name
+from link.protocol import messages as m
 from queue_engine.domain.availability import availability
 from queue_engine.domain.model import Site
-from queue_engine.protocol import messages as m
-from queue_engine.siteconfig import ServiceConfig, SiteConfig
+from siteconfig import ServiceConfig, SiteConfig
 
 T = TypeVar("T")
 

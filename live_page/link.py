@@ -18,11 +18,11 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from link.client import HubUnavailable, LoketClient
+from link.mqtt import Broker
+from link.protocol import messages as m
+from link.protocol.topics import HUB_DEVICE, WEB_DEVICE
 from live_page.render import View, is_final
-from queue_engine.client import HubUnavailable, LoketClient
-from queue_engine.mqtt import Broker
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.topics import HUB_DEVICE, WEB_DEVICE
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ import os
 import threading
 from concurrent.futures import Future
 
+from link.mqtt import Broker
 from live_page.app import LivePage
 from live_page.link import HubLink
 from live_page.render import PageSettings
-from queue_engine.mqtt import Broker
-from queue_engine.siteconfig import load_site
+from siteconfig import load_site
 
 
 class WebProcess:

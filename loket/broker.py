@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Protocol
 
-from queue_engine.mqtt import Broker
+from link.mqtt import Broker
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ COMMAND_MODULES = (
     "loket.cmd_report",
     "loket.cmd_collect",
     "loket.cmd_hub",
-    "loket.demo",
+    "loket.demo.run",
     "loket.cmd_web",
     "loket.cmd_protocol",
     "loket.cmd_printer",

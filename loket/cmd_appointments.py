@@ -11,7 +11,6 @@ from typing import Any
 from tqdm import tqdm
 
 from queue_engine.adapters.sqlite_store import SqliteStore, StoreError
-from queue_engine.engine import Engine
 from queue_engine.importing import (
     ImportFileError,
     ImportReport,
@@ -19,7 +18,8 @@ from queue_engine.importing import (
     parse_file,
     send_appointments,
 )
-from queue_engine.siteconfig import ConfigError, load_site
+from queue_engine.service.engine import Engine
+from siteconfig import ConfigError, load_site
 
 #: Exit statuses: every row imported; some rows rejected (the others imported); nothing done.
 ALL_GOOD, SOME_REJECTED, UNUSABLE = 0, 1, 2

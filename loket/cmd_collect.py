@@ -10,7 +10,7 @@ import sys
 import threading
 from typing import Any
 
-from queue_engine.mqtt import Broker
+from link.mqtt import Broker
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from queue_engine.siteconfig import ConfigError, json_schema, load_site_config
+from siteconfig import ConfigError, json_schema, load_site_config
 
 
 def register(subparsers: Any) -> None:

@@ -8,9 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from link.mqtt import Broker
 from loket.enrol_args import add_enrol_arguments
-from queue_engine.mqtt import Broker
-from queue_engine.siteconfig import ConfigError, load_site_config
+from siteconfig import ConfigError, load_site_config
 
 
 def register(subparsers: Any) -> None:
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from display_board.board import board_config, enrolled_board, load_messages
 
     try:
-        from loket.pairing import enrol_mode  # Kivy: only when the app runs
+        from apps.pairing import enrol_mode  # Kivy: only when the app runs
 
         enrol = enrol_mode(args, "display", "--device")
         config = load_site_config(args.config)

@@ -9,12 +9,12 @@ import sys
 import threading
 from typing import Any
 
+from link.mqtt import Broker
 from loket import cmd_provision, cmd_web, logs
 from loket.broker import start_embedded
 from queue_engine.adapters.sqlite_store import StoreError
 from queue_engine.hub.bootstrap import build_hub
-from queue_engine.mqtt import Broker
-from queue_engine.siteconfig import ConfigError
+from siteconfig import ConfigError
 
 log = logging.getLogger("loket.hub")
 

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     """Check the options, then hand over to the kiosk's composition root."""
     from kiosk.bootstrap import KioskSetupError
     from kiosk.bootstrap import run as run_kiosk
-    from queue_engine.siteconfig import ConfigError
+    from siteconfig import ConfigError
 
     try:
         return run_kiosk(args)

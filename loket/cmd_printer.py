@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from queue_engine.siteconfig import ConfigError, SiteConfig, load_site_config
+from siteconfig import ConfigError, SiteConfig, load_site_config
 
 if TYPE_CHECKING:
     from printer_drivers import PrinterModel, TicketPrint

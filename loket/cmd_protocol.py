@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from queue_engine.protocol.docs import write_schemas
+from link.protocol.docs import write_schemas
 
 
 def register(subparsers: Any) -> None:

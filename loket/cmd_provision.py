@@ -54,9 +54,9 @@ def register(subparsers: Any) -> None:
 
 def run_init(args: argparse.Namespace) -> int:
     """Write the registry, service accounts and broker files; print Mosquitto's lines."""
+    from link.mqtt import Broker
     from provisioning.hubside import HubProvisioning
-    from queue_engine.mqtt import Broker
-    from queue_engine.siteconfig import ConfigError
+    from siteconfig import ConfigError
 
     try:
         prov = HubProvisioning.open(
@@ -74,8 +74,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_tls(args: argparse.Namespace) -> int:
     """Make (or reuse) the site's CA and issue the broker's certificate."""
+    from link.protocol.topics import check_id
     from provisioning.tls import provision_tls
-    from queue_engine.protocol.topics import check_id
 
     try:
         check_id("site", args.site)

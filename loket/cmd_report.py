@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from queue_engine.adapters.sqlite_store import SqliteStore, StoreError
-from queue_engine.siteconfig import ConfigError, load_site
+from siteconfig import ConfigError, load_site
 
 
 def register(subparsers: Any) -> None:

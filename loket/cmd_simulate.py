@@ -14,7 +14,7 @@ from typing import Any
 
 from queue_engine.adapters.sqlite_store import SqliteStore, StoreError
 from queue_engine.simulation import SimulationError, simulate
-from queue_engine.siteconfig import ConfigError, load_site
+from siteconfig import ConfigError, load_site
 
 
 def register(subparsers: Any) -> None:
@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
 @contextmanager
 def _quiet_refusals(quiet: bool) -> Iterator[None]:
     """Hide the engine's INFO line per refused command; a simulated day refuses hundreds."""
-    engine_log = logging.getLogger("queue_engine.engine")
+    engine_log = logging.getLogger("queue_engine.service.engine")
     level = engine_log.level
     if quiet:
         engine_log.setLevel(logging.WARNING)

@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import Any
 
+from link.mqtt import Broker
 from loket.enrol_args import add_enrol_arguments
-from queue_engine.mqtt import Broker
-from queue_engine.siteconfig import ConfigError, load_site_config
+from siteconfig import ConfigError, load_site_config
 
 
 def register(subparsers: Any) -> None:
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from staff_terminal.desk import desk_config
 
     try:
-        from loket.pairing import enrol_mode  # Kivy: only when the app runs
+        from apps.pairing import enrol_mode  # Kivy: only when the app runs
 
         enrol = enrol_mode(args, "staff", "--counter", "--device")
         config = load_site_config(args.config)

@@ -11,9 +11,9 @@ import sys
 import threading
 from typing import Any
 
+from link.mqtt import Broker
 from loket import logs
-from queue_engine.mqtt import Broker
-from queue_engine.siteconfig import ConfigError, load_site_config
+from siteconfig import ConfigError, load_site_config
 
 log = logging.getLogger("loket.web")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from queue_engine.siteconfig import SiteConfig
+from siteconfig import SiteConfig
 
 from .texts import language_or_default
 from .ticket import DocumentList, TicketPrint, ticket_url

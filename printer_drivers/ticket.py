@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from queue_engine.siteconfig import SiteConfig
+from siteconfig import SiteConfig
 
 
 @dataclass(frozen=True)

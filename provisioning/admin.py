@@ -10,10 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from link.mqtt import Connection, Incoming
 from provisioning.hubside import admin_broker
 from provisioning.messages import AdminReply, AdminRequest
 from provisioning.topics import ProvisioningTopics
-from queue_engine.mqtt import Connection, Incoming
 
 
 class HubUnreachable(Exception):

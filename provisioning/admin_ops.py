@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from link.protocol.topics import HUB_DEVICE, WEB_DEVICE
 from provisioning.broker_files import ADMIN, Account, BrokerFiles
 from provisioning.messages import AdminRequest, Bundle, EnrolReply
 from provisioning.pairing import Pairing
@@ -14,7 +15,6 @@ from provisioning.passwords import hash_password, new_password
 from provisioning.registry import DeviceRecord, Registry, slug, stamp
 from queue_engine.domain.model import Site
 from queue_engine.hub.devices import DeviceRegistry
-from queue_engine.protocol.topics import HUB_DEVICE, WEB_DEVICE
 
 #: Ids no device may take: the service accounts'.
 RESERVED = frozenset({HUB_DEVICE, ADMIN, WEB_DEVICE})

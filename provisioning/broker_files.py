@@ -23,12 +23,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from link.protocol.roles import ROLE_VERBS, Role
+from link.protocol.topics import HUB_DEVICE, WEB_DEVICE, Topics
 from provisioning.files import private_dir, read_json, write_atomic, write_json
 from provisioning.passwords import hash_password, new_password
 from provisioning.registry import DeviceRecord
 from provisioning.topics import ProvisioningTopics
-from queue_engine.protocol.dispatch import ROLE_VERBS
-from queue_engine.protocol.topics import HUB_DEVICE, WEB_DEVICE, Topics
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def acl_text(site: str, records: Iterable[DeviceRecord]) -> str:
 
 def _device_lines(topics: Topics, record: DeviceRecord) -> list[str]:
     lines = [f"user {username(topics.site, record.id)}"]
-    verbs = sorted(ROLE_VERBS.get(record.role, frozenset()))
+    verbs = sorted(ROLE_VERBS.get(Role(record.role), frozenset()))
     lines += [f"topic write {topics.command(record.id, verb)}" for verb in verbs]
     lines += [
         f"topic read {topics.reply(record.id)}",

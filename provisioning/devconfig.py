@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from link.client import LoketClient
 from provisioning.messages import DeviceConfigMessage
-from queue_engine.client import LoketClient
 
 
 def on_config(client: LoketClient, callback: Callable[[DeviceConfigMessage], None]) -> None:

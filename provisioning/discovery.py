@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import zeroconf
 from zeroconf import InterfaceChoice, ServiceBrowser, ServiceInfo, ServiceStateChange, Zeroconf
 
-from queue_engine.protocol.topics import VERSION, check_id
+from link.protocol.topics import VERSION, check_id
 
 log = logging.getLogger(__name__)
 

@@ -23,12 +23,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from link.mqtt import Broker, Connection, Incoming
 from provisioning import sealing
 from provisioning.discovery import HubAnnouncement, discover
 from provisioning.files import private_dir, write_atomic, write_json
 from provisioning.messages import Bundle, EnrolReply, EnrolRequest, Role
 from provisioning.topics import ENROL_CLIENT_PREFIX, ProvisioningTopics
-from queue_engine.mqtt import Broker, Connection, Incoming
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,9 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from link.mqtt import Broker
+from link.protocol.roles import Device
+from link.protocol.topics import HUB_DEVICE, WEB_DEVICE
 from provisioning.broker_files import (
     ADMIN,
     Account,
@@ -27,10 +30,7 @@ from provisioning.pairing import Pairing
 from provisioning.registry import Registry
 from provisioning.service import ProvisioningService
 from queue_engine.hub.hub import Hub
-from queue_engine.mqtt import Broker
-from queue_engine.protocol.dispatch import Device
-from queue_engine.protocol.topics import HUB_DEVICE, WEB_DEVICE
-from queue_engine.siteconfig import SiteConfig, load_site_config
+from siteconfig import SiteConfig, load_site_config
 
 #: What `loket devices` reads to reach the hub: the admin account and the broker.
 ADMIN_FILE = "admin.json"

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from queue_engine.protocol.messages import Id, Language
+from link.protocol.messages import Id, Language
 
 Role = Literal["kiosk", "staff", "display"]
 ROLES: tuple[Role, ...] = ("kiosk", "staff", "display")

@@ -16,9 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from link.protocol.roles import Device, Role
 from provisioning.files import private_dir, read_json, write_json
-from queue_engine.protocol.dispatch import Device
-from queue_engine.siteconfig import SiteConfig
+from siteconfig import SiteConfig
 
 FILE = "registry.json"
 #: Fields of a site file's device that travel in its configuration message.
@@ -50,7 +50,7 @@ class DeviceRecord:
     def device(self, default_language: str) -> Device:
         """The hub's view of it."""
         languages = self.settings.get("languages") or [default_language]
-        return Device(self.id, self.role, self.counter, self.zone, languages[0])
+        return Device(self.id, Role(self.role), self.counter, self.zone, languages[0])
 
 
 def slug(name: str) -> str:

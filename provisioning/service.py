@@ -16,6 +16,8 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
+from link.mqtt import Broker, Connection, Incoming
+from link.protocol.topics import Topics
 from provisioning import sealing
 from provisioning.admin_ops import AdminOps, OpError
 from provisioning.broker_files import Account, BrokerFiles
@@ -33,8 +35,6 @@ from provisioning.registry import DeviceRecord, Registry
 from provisioning.topics import ENROL_CLIENT_PREFIX, ProvisioningTopics
 from queue_engine.domain.model import Site
 from queue_engine.hub.devices import DeviceRegistry
-from queue_engine.mqtt import Broker, Connection, Incoming
-from queue_engine.protocol.topics import Topics
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from queue_engine.protocol.topics import ID_PATTERN, Topics, check_id
+from link.protocol.topics import ID_PATTERN, Topics, check_id
 
 ENROL_CLIENT_PREFIX = "enrol-"
 

@@ -15,7 +15,7 @@ from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from display_board.ui_script import Trace, UiScript, load_steps
+from apps.script import Trace, UiScript, load_steps
 from staff_terminal.wiring import Staff
 
 HERE = Path(__file__).parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from queue_engine.siteconfig import SiteConfig
+from siteconfig import SiteConfig
 
 
 @dataclass(frozen=True)

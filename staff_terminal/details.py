@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from queue_engine.protocol import messages as m
+from link.protocol import messages as m
 from staff_terminal.desk import DeskConfig
 from staff_terminal.texts import LANGUAGE_NAMES
 

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, DictProperty, ListProperty, StringProperty
 
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.topics import HUB_DEVICE
+from link.protocol import messages as m
+from link.protocol.topics import HUB_DEVICE
 from staff_terminal import theme
 from staff_terminal.desk import DeskConfig
 from staff_terminal.details import (

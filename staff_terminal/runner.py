@@ -7,8 +7,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from queue_engine.client import HubUnavailable
-from queue_engine.protocol import messages as m
+from link.client import HubUnavailable
+from link.protocol import messages as m
 
 Deliver = Callable[[Callable[[], None]], None]
 Outcome = m.ReplyMessage | HubUnavailable

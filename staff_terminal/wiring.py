@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from link.client import LoketClient
+from link.mqtt import Broker
+from link.protocol import messages as m
 from provisioning.devconfig import on_config
 from provisioning.messages import DeviceConfigMessage
-from queue_engine.client import LoketClient
-from queue_engine.mqtt import Broker
-from queue_engine.protocol import messages as m
-from queue_engine.siteconfig import SiteConfig
+from siteconfig import SiteConfig
 from staff_terminal.desk import DeskConfig, desk_config
 from staff_terminal.presenter import StaffPresenter
 from staff_terminal.runner import Deliver, ThreadRunner

@@ -15,7 +15,7 @@ import pytest
 
 from queue_engine.adapters.memory_store import MemoryStore
 from queue_engine.domain.model import Site
-from queue_engine.engine import Engine
+from queue_engine.service.engine import Engine
 from tests.sites import Desk, local, make_site
 
 

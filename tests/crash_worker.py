@@ -16,7 +16,7 @@ from datetime import timedelta
 from queue_engine.adapters.sqlite_store import SqliteStore
 from queue_engine.domain import commands as c
 from queue_engine.domain.model import CounterStatus
-from queue_engine.engine import Engine, Reply
+from queue_engine.service.engine import Engine, Reply
 from tests.sites import local, make_site
 
 SERVICES = ("quick", "passport", "eid", "births", "childcare")

@@ -24,10 +24,10 @@ from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from link.mqtt import Broker
+from link.protocol.messages import MAX_PAYLOAD, REQUESTS
+from link.protocol.topics import Topics
 from queue_engine.hub.bootstrap import HubProcess
-from queue_engine.mqtt import Broker
-from queue_engine.protocol.messages import MAX_PAYLOAD, REQUESTS
-from queue_engine.protocol.topics import Topics
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ENROLLED = (

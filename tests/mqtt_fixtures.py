@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from link.client import LoketClient
+from link.mqtt import Broker
 from loket.broker import INSTALL_HINT, Mosquitto, mosquitto_binary
-from queue_engine.client import LoketClient
 from queue_engine.hub.bootstrap import HubProcess, build_hub
-from queue_engine.mqtt import Broker
 from tests.sites import local
 
 ROOT = Path(__file__).resolve().parent.parent

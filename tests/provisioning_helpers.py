@@ -15,6 +15,7 @@ import paho.mqtt.client as paho
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
+from link.mqtt import Broker
 from loket.broker import Mosquitto, free_port
 from provisioning.admin import ask
 from provisioning.discovery import HubAnnouncement
@@ -22,7 +23,6 @@ from provisioning.enrol import Credentials, obtain_credentials
 from provisioning.hubside import HubProvisioning
 from provisioning.messages import AdminReply
 from queue_engine.hub.bootstrap import HubProcess, build_hub
-from queue_engine.mqtt import Broker
 from tests.mqtt_fixtures import TOWNHALL, FrozenClock, until
 
 SITE = "stad-voorbeeld"

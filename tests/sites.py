@@ -19,7 +19,7 @@ from queue_engine.domain.model import (
     Site,
     TimeRange,
 )
-from queue_engine.engine import Engine, Reply
+from queue_engine.service.engine import Engine, Reply
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 UTC = ZoneInfo("UTC")

@@ -17,18 +17,18 @@ import pytest
 
 from central.collector import Collector, decode
 from central.store import CentralStore
+from link.client import LoketClient
+from link.mqtt import Connection, Incoming
+from link.protocol.topics import Topics, parse_events_log
 from loket.broker import INSTALL_HINT, Mosquitto, mosquitto_binary
 from loket.cli import main
-from queue_engine.client import LoketClient
 from queue_engine.domain.events import CounterStatusChanged
 from queue_engine.domain.kpi import compute_kpis
 from queue_engine.domain.model import CounterStatus
 from queue_engine.hub.bootstrap import HubProcess, build_hub
 from queue_engine.hub.event_log import entry
-from queue_engine.mqtt import Connection, Incoming
-from queue_engine.protocol.topics import Topics, parse_events_log
 from queue_engine.reporting.multi import multi_kpis
-from queue_engine.siteconfig import load_site
+from siteconfig import load_site
 from tests.mqtt_fixtures import FrozenClock
 from tests.sites import local
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from queue_engine import codec
+from queue_engine.adapters import codec
 from queue_engine.domain.model import (
     Appointment,
     AppointmentStatus,

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from loket.fleet_rig import TRANSFERS, Fleet, plan_morning, store_facts, tally
+from loket.demo.rig import TRANSFERS, Fleet, plan_morning, store_facts, tally
 from queue_engine.adapters.sqlite_store import SqliteStore
 from queue_engine.domain.events import TicketCalled
 from queue_engine.domain.kpi import compute_kpis
-from queue_engine.siteconfig import load_site
+from siteconfig import load_site
 from tests.hub_faults_helpers import always_open_site
 from tests.mqtt_fixtures import SITE, TOWNHALL
 

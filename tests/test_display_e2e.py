@@ -10,11 +10,11 @@ from pathlib import Path
 from display_board.board import board_config
 from display_board.presenter import DisplayPresenter
 from display_board.wiring import Inbox, board_client, utc_now
+from link.client import LoketClient
+from link.mqtt import Broker
 from loket.broker import Mosquitto
-from queue_engine.client import LoketClient
 from queue_engine.hub.bootstrap import HubProcess, build_hub
-from queue_engine.mqtt import Broker
-from queue_engine.siteconfig import load_site_config
+from siteconfig import load_site_config
 from tests.mqtt_fixtures import TOWNHALL, FrozenClock, started
 
 Connect = Callable[..., LoketClient]

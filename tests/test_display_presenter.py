@@ -19,8 +19,8 @@ from display_board.texts import (
     labels,
     spoken_number,
 )
-from queue_engine.protocol import messages as m
-from queue_engine.siteconfig import load_site_config
+from link.protocol import messages as m
+from siteconfig import load_site_config
 from tests.mqtt_fixtures import TOWNHALL
 
 T0 = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)  # 09:00 in Brussels

@@ -12,10 +12,10 @@ from pathlib import Path
 from PIL import Image
 
 from display_board import theme
+from link.client import LoketClient
+from link.protocol import messages as m
 from loket.broker import Mosquitto, free_port
-from queue_engine.client import LoketClient
 from queue_engine.hub.bootstrap import HubProcess
-from queue_engine.protocol import messages as m
 from tests.mqtt_fixtures import TOWNHALL, started
 
 Connect = Callable[..., LoketClient]

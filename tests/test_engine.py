@@ -8,7 +8,7 @@ from queue_engine.adapters.memory_store import MemoryStore
 from queue_engine.domain import commands as c
 from queue_engine.domain.events import TicketCalled, TicketIssued
 from queue_engine.domain.model import CounterStatus, PriorityClass
-from queue_engine.engine import Engine
+from queue_engine.service.engine import Engine
 from tests.sites import Desk, make_site
 
 
@@ -327,7 +327,7 @@ def test_a_batch_is_one_group_commit_each_command_seeing_the_ones_before(desk: D
 
 
 def test_counters_keep_todays_figures_also_across_a_restart(desk: Desk) -> None:
-    from queue_engine.views import counter_status
+    from queue_engine.service.views import counter_status
 
     desk.open("c2")
     for _ in range(3):

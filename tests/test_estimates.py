@@ -51,7 +51,7 @@ def test_recent_service_times_move_the_estimate(desk: Desk) -> None:
 
 
 def test_service_status_shows_waiting_and_availability(desk: Desk) -> None:
-    from queue_engine.views import service_status
+    from queue_engine.service.views import service_status
 
     desk.open("c2")
     desk.issue("passport")

@@ -11,12 +11,12 @@ from datetime import timedelta
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
+from link.client import HubUnavailable, LoketClient
+from link.mqtt import Broker
+from link.protocol import messages as m
+from link.protocol.topics import Topics
 from loket.broker import Mosquitto
-from queue_engine.client import HubUnavailable, LoketClient
 from queue_engine.hub.bootstrap import HubProcess
-from queue_engine.mqtt import Broker
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.topics import Topics
 from tests.mqtt_fixtures import SITE, FrozenClock, started, until
 
 Connect = Callable[..., LoketClient]

@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from link.client import HubUnavailable, LoketClient
+from link.protocol import messages as m
+from link.protocol.topics import Topics
 from loket.broker import Mosquitto
-from queue_engine.client import HubUnavailable, LoketClient
 from queue_engine.hub.bootstrap import HubProcess, build_hub
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.topics import Topics
 from tests.hub_faults_helpers import (
     HubSubprocess,
     RawClient,

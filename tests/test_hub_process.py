@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from link.client import LoketClient
 from loket.broker import Amqtt, Mosquitto, free_port
-from queue_engine.client import LoketClient
 from queue_engine.hub.bootstrap import build_hub
 from tests.mqtt_fixtures import SITE, TOWNHALL, FrozenClock, started
 

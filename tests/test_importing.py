@@ -13,7 +13,6 @@ import loket.cli
 from queue_engine.adapters.sqlite_store import SqliteStore
 from queue_engine.domain import commands as c
 from queue_engine.domain.model import Appointment, AppointmentStatus, Site
-from queue_engine.engine import Engine
 from queue_engine.importing import (
     ImportFileError,
     ImportResult,
@@ -23,7 +22,8 @@ from queue_engine.importing import (
     parse_ics,
     send_appointments,
 )
-from queue_engine.siteconfig import load_site
+from queue_engine.service.engine import Engine
+from siteconfig import load_site
 from tests.sites import Desk, local, make_site
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from kiosk.offline import OfflineStore
 from kiosk.sync import OfflineSync
 from loket.broker import Mosquitto
 from queue_engine.hub.bootstrap import build_hub
-from queue_engine.siteconfig import load_site_config
+from siteconfig import load_site_config
 from tests.mqtt_fixtures import SITE, TOWNHALL, FrozenClock
 from tests.sites import local
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.fakes import FakeHub, aware
 from kiosk.i18n import t
 from kiosk.offline import OfflineStore
 from kiosk.sync import OfflineSync
 from printer_drivers import PrinterStatus
+from tests.kiosk_fakes import FakeHub, aware
 from tests.test_kiosk_presenter import TOWNHALL, Kiosk
 
 WALK_INS = [s.id for s in TOWNHALL.services if s.walk_in]

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from kiosk.context import Deps, Settings
-from kiosk.fakes import FakeHub, FakePrinter, FakeSpeaker, aware
 from kiosk.i18n import LANGUAGES, t
 from kiosk.offline import OfflineStore
 from kiosk.presenter import KioskPresenter
 from printer_drivers import PrinterStatus
-from queue_engine.siteconfig import load_site_config
+from siteconfig import load_site_config
+from tests.kiosk_fakes import FakeHub, FakePrinter, FakeSpeaker, aware
 
 ROOT = Path(__file__).resolve().parent.parent
 TOWNHALL = load_site_config(ROOT / "config" / "townhall.yaml")
@@ -256,7 +256,7 @@ def test_full_for_today_from_the_hub_says_when_again(kiosk: Kiosk, language: str
 
 
 def test_tiles_follow_the_hub_state_with_wait_and_closures(kiosk: Kiosk) -> None:
-    from queue_engine.protocol import messages as m
+    from link.protocol import messages as m
 
     services = []
     reasons = {"rijbewijs": "closed_now", "huwelijk": "appointments_only"}

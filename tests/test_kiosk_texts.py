@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.fakes import aware
 from kiosk.i18n import LANGUAGES, describe_when, spoken_number, t, texts, wait_text
 from kiosk.strings import TEXTS
 from kiosk.theme import HIGH_CONTRAST, MIN_CONTRAST, STANDARD, contrast, make_theme, rgba
+from tests.kiosk_fakes import aware
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 KV = Path(__file__).resolve().parent.parent / "kiosk" / "kv"

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
+from link.client import LoketClient
+from link.protocol import messages as m
 from loket.broker import Mosquitto
-from queue_engine.client import LoketClient
 from queue_engine.hub.bootstrap import HubProcess, build_hub
 from queue_engine.importing.send import import_file
-from queue_engine.protocol import messages as m
 from tests.mqtt_fixtures import ROOT, TOWNHALL, FrozenClock, started
 from tests.sites import local
 

@@ -14,7 +14,7 @@ from queue_engine.domain.availability import availability, next_opening
 from queue_engine.domain.errors import NotAvailable, Unavailability
 from queue_engine.domain.model import OpeningHours, TimeRange
 from queue_engine.domain.numbering import format_number, next_number
-from queue_engine.engine import Engine
+from queue_engine.service.engine import Engine
 from tests.sites import Desk, local, make_site
 
 UTC = ZoneInfo("UTC")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from queue_engine.adapters.sqlite_store import SqliteStore
 from queue_engine.domain import commands as c
-from queue_engine.engine import Engine
+from queue_engine.service.engine import Engine
 from tests.sites import Desk, local, make_site
 
 

@@ -7,14 +7,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from apps.pairing import Enrolment, PairingPresenter, enrolled
 from display_board.board import enrolled_board
 from display_board.presenter import DisplayPresenter
 from display_board.wiring import Inbox, board_client, utc_now
 from display_board.wiring import follow_config as follow_display_config
-from loket.pairing import Enrolment, PairingPresenter, enrolled
+from link.client import LoketClient
 from provisioning.discovery import HubAnnouncement
-from queue_engine.client import LoketClient
-from queue_engine.siteconfig import load_site_config
+from siteconfig import load_site_config
 from staff_terminal.desk import desk_config
 from staff_terminal.wiring import connect_staff, follow_config
 from tests.mqtt_fixtures import TOWNHALL, started

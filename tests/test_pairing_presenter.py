@@ -9,19 +9,19 @@ from typing import Any
 
 import pytest
 
-from display_board.board import enrolled_board
-from display_board.wiring import Inbox
-from loket.cli import main
-from loket.pairing import (
+from apps.pairing import (
     Enrolment,
     PairingPresenter,
     check_credentials,
     default_data_dir,
     enrol_mode,
 )
+from display_board.board import enrolled_board
+from display_board.wiring import Inbox
+from loket.cli import main
 from provisioning.enrol import CREDENTIALS, Credentials, EnrolmentFailed, store_credentials
 from provisioning.messages import Bundle
-from queue_engine.siteconfig import load_site_config
+from siteconfig import load_site_config
 from staff_terminal.desk import desk_config
 from tests.mqtt_fixtures import ROOT, TOWNHALL
 

@@ -21,7 +21,7 @@ from queue_engine.domain.model import (
     TicketStatus,
 )
 from queue_engine.domain.policy import eligible, fifo_key
-from queue_engine.engine import Engine
+from queue_engine.service.engine import Engine
 from tests.sites import Desk, local, make_site
 
 WALK_IN_SERVICES = ["quick", "passport", "eid", "births", "childcare"]

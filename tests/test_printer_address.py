@@ -89,7 +89,7 @@ def test_labels_name_the_printer_in_messages() -> None:
 def test_every_example_site_printer_parses() -> None:
     from pathlib import Path
 
-    from queue_engine.siteconfig import load_site_config
+    from siteconfig import load_site_config
 
     root = Path(__file__).resolve().parent.parent / "config"
     printers = [

@@ -16,8 +16,8 @@ from queue_engine.adapters.memory_store import MemoryStore
 from queue_engine.domain import commands as c
 from queue_engine.domain.checkin import normalize_code
 from queue_engine.domain.model import Appointment
-from queue_engine.engine import Engine
-from queue_engine.siteconfig import SiteConfig, load_site_config
+from queue_engine.service.engine import Engine
+from siteconfig import SiteConfig, load_site_config
 from tests.sites import Desk, local
 
 ROOT = Path(__file__).resolve().parent.parent

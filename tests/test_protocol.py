@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from link.protocol import messages as m
+from link.protocol.docs import write_schemas
+from link.protocol.topics import Topics
 from loket.cli import main
 from queue_engine.domain import commands as c
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.dispatch import Device, Refused, parse, to_command
-from queue_engine.protocol.docs import write_schemas
-from queue_engine.protocol.topics import Topics
+from queue_engine.hub.dispatch import Device, Refused, parse, to_command
 
 ROOT = Path(__file__).resolve().parent.parent
 T = Topics("stad-voorbeeld")

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from paho.mqtt.reasoncodes import ReasonCode
 
+from link.client import LoketClient
+from link.protocol.topics import Topics
 from provisioning.devconfig import on_config
 from provisioning.enrol import CREDENTIALS, load_credentials
 from provisioning.messages import DeviceConfigMessage
-from queue_engine.client import LoketClient
-from queue_engine.protocol.topics import Topics
 from tests.mqtt_fixtures import started
 from tests.provisioning_helpers import SITE, RawClient, Rig, rig, until
 

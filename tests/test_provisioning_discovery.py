@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from link.client import LoketClient
 from loket.broker import free_port
 from provisioning.discovery import Advertiser, HubAnnouncement, discover
 from provisioning.enrol import Credentials
 from provisioning.tls import listener_conf, provision_tls
-from queue_engine.client import LoketClient
 from tests.mqtt_fixtures import FrozenClock, started
 from tests.provisioning_helpers import SITE, Rig, provisioned_hub, until
 

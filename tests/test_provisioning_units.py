@@ -19,7 +19,7 @@ from provisioning.pairing import Pairing, PairingError
 from provisioning.passwords import check_password, hash_password
 from provisioning.registry import DeviceRecord, Registry, slug
 from provisioning.tls import provision_tls
-from queue_engine.siteconfig import load_site_config
+from siteconfig import load_site_config
 from tests.mqtt_fixtures import TOWNHALL
 from tests.sites import local
 

@@ -15,11 +15,11 @@ from queue_engine.adapters.sqlite_store import SqliteStore
 from queue_engine.domain.checkin import normalize_code
 from queue_engine.domain.kpi import Grouping
 from queue_engine.domain.model import CounterStatus, Site
-from queue_engine.engine import Engine
+from queue_engine.service.engine import Engine
 from queue_engine.simulation import SimulationError, SimulationResult, simulate
-from queue_engine.simulation_day import intensity, opening_day, plan_day
-from queue_engine.simulation_report import OUTCOMES
-from queue_engine.siteconfig import load_site
+from queue_engine.simulation.day import intensity, opening_day, plan_day
+from queue_engine.simulation.report import OUTCOMES
+from siteconfig import load_site
 from tests.sites import make_site
 
 TOWNHALL = Path(__file__).resolve().parents[1] / "config" / "townhall.yaml"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from display_board.board import board_config
-from queue_engine.siteconfig import parse_site_config
+from siteconfig import parse_site_config
 from tests.mqtt_fixtures import TOWNHALL
 
 

@@ -15,7 +15,7 @@ import yaml
 import loket.cli
 from loket import cmd_config
 from queue_engine.domain.model import LANGUAGES, Policy, Site, TimeRange
-from queue_engine.siteconfig import (
+from siteconfig import (
     ConfigError,
     PolicyConfig,
     SiteConfig,
@@ -25,7 +25,7 @@ from queue_engine.siteconfig import (
     parse_site_config,
     validate_site_config,
 )
-from queue_engine.siteconfig.fields import Language
+from siteconfig.fields import Language
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 EXAMPLES = ["townhall.yaml", "carehome.yaml", "hospital-births.yaml"]

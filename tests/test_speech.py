@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from loket.speech import Speaker, Utterance, espeak_command
+from apps.speech import Speaker, Utterance, espeak_command
 
 
 def test_utterances_are_spoken_one_after_another_in_order() -> None:

@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from queue_engine import codec
-from queue_engine.adapters import migrations
+from queue_engine.adapters import codec, migrations
 from queue_engine.adapters.sqlite_store import (
     NotADatabaseError,
     SchemaTooNewError,

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from display_board.board import board_config
 from display_board.presenter import DisplayPresenter
 from display_board.wiring import Inbox, board_client, utc_now
+from link.client import LoketClient
 from loket.broker import Mosquitto
-from queue_engine.client import LoketClient
 from queue_engine.domain.model import Channel
 from queue_engine.hub.bootstrap import HubProcess
-from queue_engine.siteconfig import load_site_config
+from siteconfig import load_site_config
 from staff_terminal.desk import desk_config
 from staff_terminal.wiring import Staff, connect_staff
 from tests.mqtt_fixtures import TOWNHALL, started

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from queue_engine.client import HubUnavailable
+from link.client import HubUnavailable
+from link.protocol import messages as m
 from queue_engine.domain.model import CounterStatus
-from queue_engine.protocol import messages as m
-from queue_engine.siteconfig import load_site_config
+from siteconfig import load_site_config
 from staff_terminal import theme
 from staff_terminal.desk import desk_config
 from staff_terminal.details import CounterFigures

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from link.client import LoketClient
 from loket.broker import Mosquitto, free_port
-from queue_engine.client import LoketClient
 from queue_engine.domain.model import Channel
 from queue_engine.hub.bootstrap import HubProcess
 from staff_terminal import theme

@@ -19,10 +19,10 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
+from link.client import LoketClient
+from link.protocol import messages as m
+from link.protocol.topics import HUB_DEVICE
 from live_page.process import WebProcess
-from queue_engine.client import LoketClient
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.topics import HUB_DEVICE
 from tests.mqtt_fixtures import started
 from tests.web_fixtures import wait_for, web_fixture  # noqa: F401
 

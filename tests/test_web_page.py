@@ -14,12 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from link.client import LoketClient
+from link.protocol import messages as m
+from link.protocol.topics import HUB_DEVICE
 from live_page.process import WebProcess
 from loket.broker import Mosquitto, free_port
-from queue_engine.client import LoketClient
 from queue_engine.hub.bootstrap import HubProcess, build_hub
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.topics import HUB_DEVICE
 from tests.mqtt_fixtures import TOWNHALL, FrozenClock, started
 from tests.web_fixtures import EventStream, get, wait_for, web_fixture  # noqa: F401
 

@@ -13,7 +13,7 @@ from live_page.assets import CSP, SCRIPT, STYLE
 from live_page.render import PageSettings, View, card, page, summary, title
 from live_page.texts import TEXTS, pick_language, wait_words
 from queue_engine.domain.model import Counter
-from queue_engine.siteconfig import load_site
+from siteconfig import load_site
 from tests.mqtt_fixtures import TOWNHALL
 
 SITE = load_site(TOWNHALL)

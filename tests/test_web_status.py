@@ -10,17 +10,17 @@ from typing import Any
 
 import pytest
 
+from link.client import LoketClient
+from link.protocol import messages as m
+from link.protocol.topics import WEB_DEVICE
 from queue_engine.adapters.memory_store import MemoryStore
-from queue_engine.client import LoketClient
 from queue_engine.domain import commands as c
 from queue_engine.domain.estimates import ahead_of
 from queue_engine.domain.model import Channel, PriorityClass, Ticket, TicketKind, TicketStatus
-from queue_engine.engine import Engine
 from queue_engine.hub.bootstrap import HubProcess
 from queue_engine.hub.live_status import LiveStatus, places
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.topics import WEB_DEVICE
-from queue_engine.views import ticket_view
+from queue_engine.service.engine import Engine
+from queue_engine.service.views import ticket_view
 from tests.mqtt_fixtures import FrozenClock, started
 from tests.sites import Desk, local, make_site
 

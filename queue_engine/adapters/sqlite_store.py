@@ -1,6 +1,6 @@
 """The SQLite store: one WAL-mode file per site, behind the engine's storage port.
 
-Records are kept as JSON (see `queue_engine.codec`) next to the few columns that queries
+Records are kept as JSON (see `queue_engine.adapters.codec`) next to the few columns that queries
 select on. Times in columns are UTC text in one fixed format, so text order is time order.
 """
 
@@ -18,8 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from queue_engine import codec
-from queue_engine.adapters import migrations
+from queue_engine.adapters import codec, migrations
 from queue_engine.domain.events import Event, event_from_json, event_to_json
 from queue_engine.domain.model import Appointment, CounterState, Ticket, utc
 from queue_engine.ports import Change, PurgeReport, RequestRecord, Snapshot

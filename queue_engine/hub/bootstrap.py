@@ -6,14 +6,14 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from link.mqtt import Broker
+from link.protocol.roles import Device, Role
 from queue_engine.adapters.sqlite_store import SqliteStore
-from queue_engine.engine import Engine
 from queue_engine.hub.devices import DeviceRegistry
 from queue_engine.hub.hub import Clock, Hub, system_clock
 from queue_engine.hub.metrics import HubMetrics
-from queue_engine.mqtt import Broker
-from queue_engine.protocol.dispatch import Device
-from queue_engine.siteconfig import SiteConfig, load_site_config
+from queue_engine.service.engine import Engine
+from siteconfig import SiteConfig, load_site_config
 
 
 def devices_of(config: SiteConfig) -> list[Device]:
@@ -22,7 +22,7 @@ def devices_of(config: SiteConfig) -> list[Device]:
     return [
         Device(
             id=d.id,
-            role=d.role,
+            role=Role(d.role),
             counter=d.counter,
             zone=d.zone,
             default_language=(d.languages or [default])[0],

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from link.protocol import messages as m
 from queue_engine.domain.model import Ticket, TicketStatus
-from queue_engine.protocol import messages as m
-from queue_engine.state import QueueState
-from queue_engine.views import documents, ticket_view
+from queue_engine.service.state import QueueState
+from queue_engine.service.views import documents, ticket_view
 
 
 def _find(state: QueueState, request: m.TicketDetailsRequest, counter: str | None) -> Ticket | None:

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.dispatch import Device
+from link.protocol import messages as m
+from link.protocol.roles import Device
 
 
 @dataclass(frozen=True)

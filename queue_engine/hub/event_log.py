@@ -11,9 +11,9 @@ import json
 import time
 from collections.abc import Callable, Sequence
 
+from link.protocol import messages as m
+from link.protocol.topics import Topics
 from queue_engine.domain.events import Event, event_to_json
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.topics import Topics
 
 
 def first_seq() -> int:

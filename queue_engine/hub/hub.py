@@ -16,19 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from link.mqtt import Broker, Connection, Incoming
+from link.protocol import messages as m
+from link.protocol.roles import Device, Role
+from link.protocol.topics import HUB_DEVICE, WEB_DEVICE, Topics
 from queue_engine.domain import commands as c
 from queue_engine.domain.model import Site
-from queue_engine.engine import Engine, Reply
 from queue_engine.hub.details import ticket_details
 from queue_engine.hub.devices import DeviceRegistry
+from queue_engine.hub.dispatch import Refused, parse, to_command
 from queue_engine.hub.event_log import EventLogPublisher
 from queue_engine.hub.live_status import LiveStatus
 from queue_engine.hub.metrics import HubMetrics
 from queue_engine.hub.state import Snapshotter, call_of
-from queue_engine.mqtt import Broker, Connection, Incoming
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.dispatch import Device, Refused, parse, to_command
-from queue_engine.protocol.topics import HUB_DEVICE, WEB_DEVICE, Topics
+from queue_engine.service.engine import Engine, Reply
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ class Hub:
         self.snapshots = Snapshotter(site, self.topics)
         self.live = LiveStatus(site)
         if devices.device(WEB_DEVICE) is None:  # the live ticket page's process
-            devices.enrol(Device(WEB_DEVICE, "web"))
+            devices.enrol(Device(WEB_DEVICE, Role.WEB))
         self._inbox: queue.Queue[Incoming] = queue.Queue()
         self._stop = threading.Event()
         self._republish = threading.Event()

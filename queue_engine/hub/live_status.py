@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from link.protocol import messages as m
+from link.protocol.roles import Device
 from queue_engine.domain import commands as c
 from queue_engine.domain.estimates import expected_wait
 from queue_engine.domain.model import (
@@ -30,9 +32,8 @@ from queue_engine.domain.model import (
     TicketStatus,
 )
 from queue_engine.domain.policy import fifo_key
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.dispatch import Device, Refused
-from queue_engine.state import QueueState
+from queue_engine.hub.dispatch import Refused
+from queue_engine.service.state import QueueState
 
 #: Why a page shows a ticket as over (the `expired` field); None while it is live.
 EXPIRED_REASONS = ("done", "cancelled", "no_show", "other_day", "unknown")

@@ -6,7 +6,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
-from queue_engine.state import QueueState
+from queue_engine.service.state import QueueState
 
 
 class HubMetrics:

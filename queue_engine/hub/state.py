@@ -6,12 +6,12 @@ from collections import deque
 from collections.abc import Iterable
 from datetime import datetime
 
+from link.protocol import messages as m
+from link.protocol.topics import Topics
 from queue_engine.domain.events import Event, TicketCalled, TicketRecalled
 from queue_engine.domain.model import Site, Ticket
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.topics import Topics
-from queue_engine.state import QueueState
-from queue_engine.views import counter_status, service_status
+from queue_engine.service.state import QueueState
+from queue_engine.service.views import counter_status, service_status
 
 #: How many calls state/calls keeps.
 CALLS_KEPT = 10

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from queue_engine.domain.commands import ImportAppointments
 from queue_engine.domain.model import Appointment
-from queue_engine.engine import Engine
 from queue_engine.importing.common import (
     ImportReport,
     ImportResult,
@@ -16,6 +15,7 @@ from queue_engine.importing.common import (
     _digest,
 )
 from queue_engine.importing.files import parse_file
+from queue_engine.service.engine import Engine
 
 # --- into the queue ----------------------------------------------------------------------
 

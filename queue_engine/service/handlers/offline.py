@@ -17,8 +17,8 @@ from queue_engine.domain import events as ev
 from queue_engine.domain.errors import InvalidCommand, InvalidTransition
 from queue_engine.domain.model import Channel, Lease, TicketKind
 from queue_engine.domain.numbering import CYCLE, format_number
-from queue_engine.handlers.common import Data, check_language, issued, new_ticket, view
-from queue_engine.work import Work
+from queue_engine.service.handlers.common import Data, check_language, issued, new_ticket, view
+from queue_engine.service.work import Work
 
 MAX_LEASE = 50
 #: How far a kiosk's clock may run ahead of the hub's.

@@ -16,7 +16,7 @@ from queue_engine.domain.model import (
     TicketStatus,
 )
 from queue_engine.ports import Change, Transaction
-from queue_engine.state import QueueState
+from queue_engine.service.state import QueueState
 
 
 class Work:

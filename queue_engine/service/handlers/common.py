@@ -18,8 +18,8 @@ from queue_engine.domain.model import (
     TicketStatus,
 )
 from queue_engine.domain.numbering import next_number
-from queue_engine.views import ticket_view
-from queue_engine.work import Work
+from queue_engine.service.views import ticket_view
+from queue_engine.service.work import Work
 
 Data = dict[str, Any]
 

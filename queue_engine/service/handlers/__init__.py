@@ -10,9 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from queue_engine.domain import commands as c
-from queue_engine.handlers import counter, housekeeping, intake, offline
-from queue_engine.handlers.common import Data
-from queue_engine.work import Work
+from queue_engine.service.handlers import counter, housekeeping, intake, offline
+from queue_engine.service.handlers.common import Data
+from queue_engine.service.work import Work
 
 HANDLERS: dict[type[c.Command], Callable[[Work, Any], Data]] = {
     c.IssueTicket: intake.issue_ticket,

@@ -10,7 +10,7 @@ from queue_engine.domain.availability import require_available
 from queue_engine.domain.checkin import normalize_code, select_for_check_in
 from queue_engine.domain.errors import CheckInRefused, InvalidCommand, InvalidTransition
 from queue_engine.domain.model import Appointment, AppointmentStatus, Ticket, TicketKind
-from queue_engine.handlers.common import (
+from queue_engine.service.handlers.common import (
     STAFF_CHANNELS,
     Data,
     check_language,
@@ -18,8 +18,8 @@ from queue_engine.handlers.common import (
     new_ticket,
     view,
 )
-from queue_engine.views import documents, offers
-from queue_engine.work import Work
+from queue_engine.service.views import documents, offers
+from queue_engine.service.work import Work
 
 
 def issue_ticket(work: Work, cmd: c.IssueTicket) -> Data:

@@ -17,8 +17,8 @@ from queue_engine.domain.model import (
     TicketStatus,
 )
 from queue_engine.domain.policy import choose_next
-from queue_engine.handlers.common import Data, release_counter, view
-from queue_engine.work import Work
+from queue_engine.service.handlers.common import Data, release_counter, view
+from queue_engine.service.work import Work
 
 
 def _open_counter(work: Work, counter_id: str) -> CounterState:

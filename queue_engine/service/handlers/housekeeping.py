@@ -9,8 +9,8 @@ from queue_engine.domain import commands as c
 from queue_engine.domain import events as ev
 from queue_engine.domain import lifecycle
 from queue_engine.domain.model import AppointmentStatus, CancelReason, Ticket, TicketStatus
-from queue_engine.handlers.common import Data, release_counter
-from queue_engine.work import Work
+from queue_engine.service.handlers.common import Data, release_counter
+from queue_engine.service.work import Work
 
 #: The reason given to tickets still open when their local day has ended.
 DAY_CLOSED = CancelReason.DAY_CLOSED.value

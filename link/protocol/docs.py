@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.dispatch import ROLE_VERBS
-from queue_engine.protocol.topics import ROOT, VERSION
+from link.protocol import messages as m
+from link.protocol.roles import ROLE_VERBS, Role
+from link.protocol.topics import ROOT, VERSION
 
 #: (topic under loket/v1/<site>/, publisher, readers, retained, QoS, schema, what)
 TOPIC_ROWS = (
@@ -76,9 +76,7 @@ def topics_markdown() -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for verb in m.REQUESTS:
-        roles = [
-            "yes" if verb in ROLE_VERBS[r] else "no" for r in ("kiosk", "staff", "display", "web")
-        ]
+        roles = ["yes" if verb in ROLE_VERBS[r] else "no" for r in Role]
         lines.append(
             f"| `{verb}` | [cmd-{verb}](cmd-{verb}.schema.json) | " + " | ".join(roles) + " |"
         )

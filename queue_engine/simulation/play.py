@@ -20,11 +20,9 @@ from queue_engine.domain import commands as c
 from queue_engine.domain.model import CancelReason, Channel, CounterStatus, Site, TicketStatus
 from queue_engine.domain.policy import eligible
 from queue_engine.ports import Store
-from queue_engine.simulation_day import Shares, SimulationError, Visitor, plan_day
-from queue_engine.simulation_report import SimulationResult, format_result
-from queue_engine.simulation_runner import Runner, Staff
-
-__all__ = ["Shares", "SimulationError", "SimulationResult", "format_result", "simulate"]
+from queue_engine.simulation.day import Shares, SimulationError, Visitor, plan_day
+from queue_engine.simulation.report import SimulationResult
+from queue_engine.simulation.runner import Runner, Staff
 
 ACTORS = {Channel.KIOSK: "kiosk-1", Channel.DESK: "desk-1", Channel.PHONE: "phone-1"}
 IMPORT_BATCH = 200

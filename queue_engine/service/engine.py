@@ -23,10 +23,10 @@ from queue_engine.domain.commands import Command, Tick
 from queue_engine.domain.errors import DomainError, InvalidCommand
 from queue_engine.domain.events import Event
 from queue_engine.domain.model import Site, utc
-from queue_engine.handlers import HANDLERS
 from queue_engine.ports import Change, PurgeReport, RequestRecord, Store, Transaction
-from queue_engine.state import QueueState
-from queue_engine.work import Work
+from queue_engine.service.handlers import HANDLERS
+from queue_engine.service.state import QueueState
+from queue_engine.service.work import Work
 
 log = logging.getLogger(__name__)
 

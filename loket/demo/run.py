@@ -22,8 +22,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from link.client import LoketClient
+from link.protocol import messages as m
 from loket.broker import start_embedded
-from loket.fleet_rig import (
+from loket.demo.rig import (
     ROOT,
     TRANSFERS,
     Fleet,
@@ -32,8 +34,6 @@ from loket.fleet_rig import (
     open_all_day,
     plan_morning,
 )
-from queue_engine.client import LoketClient
-from queue_engine.protocol import messages as m
 
 TOWNHALL = ROOT / "config" / "townhall.yaml"
 SITE = "stad-voorbeeld"

@@ -18,7 +18,7 @@ from queue_engine.domain.model import (
     TicketStatus,
     localize,
 )
-from queue_engine.state import QueueState
+from queue_engine.service.state import QueueState
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -1,6 +1,6 @@
 """The soak: a busy day's peak held for minutes with faults injected, then a report.
 
-    python -m loket.soak --seconds 300       (make soak; SOAK_SECONDS, at most 600)
+    python bench/soak.py --seconds 300       (make soak; SOAK_SECONDS, at most 600)
 
 Real processes on 127.0.0.1: Mosquitto, `loket hub`, 8 kiosks, 7 counters, 2 displays.
 On a schedule: a printer out of paper, a broker restart, a kiosk SIGKILLed and started
@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from loket.fleet_rig import (
+from loket.demo.rig import (
     ROOT,
     TRANSFERS,
     Fleet,
@@ -316,7 +316,7 @@ def _fmt(values: dict[str, float | int]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the soak; exit 1 if anything was lost, doubled or refused."""
-    parser = argparse.ArgumentParser(prog="python -m loket.soak", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python bench/soak.py", description=__doc__)
     parser.add_argument("--seconds", type=float, default=300.0, help="the peak's length (≤ 600)")
     parser.add_argument("--kiosks", type=int, default=8)
     parser.add_argument("--rate", type=float, default=1.0, help="visitors a second per kiosk")

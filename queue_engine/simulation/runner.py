@@ -20,10 +20,10 @@ from queue_engine.domain import commands as c
 from queue_engine.domain.kpi import compute_kpis
 from queue_engine.domain.model import Counter as CounterConfig
 from queue_engine.domain.model import CounterStatus, Site, TicketStatus
-from queue_engine.engine import Engine, Reply
 from queue_engine.ports import Store
-from queue_engine.simulation_day import DayPlan, Rota, Visitor
-from queue_engine.simulation_report import EstimateError, SimulationResult
+from queue_engine.service.engine import Engine, Reply
+from queue_engine.simulation.day import DayPlan, Rota, Visitor
+from queue_engine.simulation.report import EstimateError, SimulationResult
 
 #: The refusal each command may expect from the rules; any other is an unexpected error.
 EXPECTED_REFUSALS = {"issue_ticket": "not_available", "check_in": "check_in_refused"}

@@ -15,9 +15,9 @@ from typing import Any
 
 from kiosk.hub import HubUnavailable
 from kiosk.printing import PrintOutcome
+from link.protocol import messages as m
 from printer_drivers import PrinterStatus, TicketPrint
-from queue_engine.protocol import messages as m
-from queue_engine.siteconfig import SiteConfig
+from siteconfig import SiteConfig
 
 
 @dataclass

@@ -8,38 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from link.protocol import messages as m
+from link.protocol.roles import ROLE_VERBS, Device
 from queue_engine.domain import commands as c
 from queue_engine.domain.model import Channel
-from queue_engine.protocol import messages as m
 
-#: Verbs that only the live ticket page (role `web`) uses: they name tickets by token.
-WEB_VERBS = frozenset({"ticket_status", "delay_request"})
-#: What each role may ask. A display only listens.
-ROLE_VERBS: dict[str, frozenset[str]] = {
-    "kiosk": frozenset(
-        {"issue_ticket", "check_in", "add_visit_service", "lease_numbers", "submit_offline_ticket"}
-    ),
-    "staff": frozenset(m.REQUESTS) - {"lease_numbers", "submit_offline_ticket"} - WEB_VERBS,
-    "display": frozenset(),
-    "web": WEB_VERBS,
-}
 KIOSK_CHANNELS = frozenset({Channel.KIOSK, Channel.WEB})
-
-
-@dataclass(frozen=True)
-class Device:
-    """A device as the hub knows it."""
-
-    id: str
-    role: str
-    counter: str | None = None
-    zone: str | None = None
-    default_language: str | None = None
 
 
 class Refused(Exception):

@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from queue_engine.mqtt import Broker, Connection, Incoming
-from queue_engine.protocol import messages as m
-from queue_engine.protocol.topics import Topics
+from link.mqtt import Broker, Connection, Incoming
+from link.protocol import messages as m
+from link.protocol.topics import Topics
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)

@@ -1,6 +1,6 @@
 """A site's whole fleet on one machine: Mosquitto, `loket hub`, headless devices, faults.
 
-Used by the end-to-end day test and by `python -m loket.soak`. Everything listens on
+Used by the end-to-end day test and by `bench/soak.py`. Everything listens on
 127.0.0.1; every process is started here and ended here, by its own handle.
 """
 
@@ -24,7 +24,7 @@ import yaml
 
 from loket.broker import Mosquitto
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ACTIVE = ("waiting", "called", "serving", "held")
 #: A transfer goes from the key's service to the value's; the values never transfer again.
 TRANSFERS = {"eid": "rijbewijs", "snelbalie": "afval", "adreswijziging": "bewonerskaart"}
@@ -188,7 +188,7 @@ class Fleet:
         path.write_text(json.dumps(self.specs[device]), encoding="utf-8")
         with (self.work / f"{device}.log").open("ab") as out:
             self.devices[device] = subprocess.Popen(
-                [sys.executable, "-m", "loket.fleet", str(path)],
+                [sys.executable, "-m", "loket.demo.fleet", str(path)],
                 cwd=ROOT, env=child_env(),
                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip

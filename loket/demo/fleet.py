@@ -1,6 +1,6 @@
 """Headless devices as real OS processes over MQTT, for end-to-end days and the soak.
 
-    python -m loket.fleet SPEC.json
+    python -m loket.demo.fleet SPEC.json
 
 The spec names the role (`kiosk`, `staff` or `display`), the site, the device, the broker,
 `t0` (the wall-clock start of the day, in epoch seconds: plans are in real seconds after it),
@@ -21,11 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from queue_engine.client import HubUnavailable, LoketClient
-from queue_engine.mqtt import Broker
-from queue_engine.protocol import messages as m
+from link.client import HubUnavailable, LoketClient
+from link.mqtt import Broker
+from link.protocol import messages as m
 
-log = logging.getLogger("loket.fleet")
+log = logging.getLogger("loket.demo.fleet")
 #: A device gives up on one command after this long without an answer (then it fails).
 GIVE_UP_S = 60.0
 
@@ -100,7 +100,7 @@ class Device:
 def run_kiosk(device: Device) -> None:
     """Issue walk-in tickets and check in appointments from the plan; print each ticket."""
     from printer_drivers import PrinterModel, print_ticket, ticket_from_reply
-    from queue_engine.siteconfig import load_site_config
+    from siteconfig import load_site_config
 
     spec = device.spec
     config = load_site_config(spec["config"])

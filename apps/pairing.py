@@ -360,7 +360,7 @@ def pair_in_window(
     from kivy.clock import Clock
     from kivy.lang import Builder
 
-    from display_board.ui_script import Trace, UiScript, load_steps
+    from apps.script import Trace, UiScript, load_steps
 
     def deliver(function: Callable[[], None]) -> None:
         Clock.schedule_once(lambda _dt: function(), 0)

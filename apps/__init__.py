@@ -1,0 +1,1 @@
+"""The runtime the Kivy apps share (kiosk, staff terminal, display board, pairing)."""

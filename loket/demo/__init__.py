@@ -1,0 +1,1 @@
+"""`loket demo` and the headless fleet it (and the end-to-end tests) run."""

@@ -1,0 +1,1 @@
+"""The service layer: the engine that runs each command in one transaction, and its handlers."""

@@ -4,3 +4,6 @@
 a window); `announcer.Announcer` chimes and speaks the calls one after another; `app` is
 the Kivy view over them, started by `loket display`.
 """
+
+#: The modules other packages may import; the rest is this package's own.
+__all__ = ["app", "board", "window", "wiring"]

@@ -5,3 +5,6 @@
 `.kv` files in `kiosk/kv/` only bind to it. Nothing here opens a window or a connection at
 import.
 """
+
+#: The modules other packages may import; the rest is this package's own.
+__all__ = ["bootstrap"]

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.i18n import clock_time, spoken_number, wait_text
 from kiosk.offline import OfflineTicket
 from kiosk.printing import PrintOutcome, ticket_for_offline, ticket_for_reply
-from printer_drivers import PrinterStatus
-from printer_drivers.ticket import ticket_url
+from printer_drivers import PrinterStatus, ticket_url
 
 if TYPE_CHECKING:
     from kiosk.presenter import KioskPresenter

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 from siteconfig import ConfigError, SiteConfig, load_site_config
 
 if TYPE_CHECKING:
-    from printer_drivers import PrinterModel, TicketPrint
-    from printer_drivers.logo import Logo
+    from printer_drivers import Logo, PrinterModel, TicketPrint
 
 #: Exit statuses: it worked; the printer has a problem; the command could not be carried out.
 OK, PRINTER_PROBLEM, UNUSABLE = 0, 1, 2

@@ -43,7 +43,7 @@ from .logo import Logo, load_logo
 from .model import PrinterModel, UnknownProfile
 from .preview import preview_image, save_preview
 from .status import PrinterStatus, StatusReport, query_status
-from .ticket import DocumentList, TicketPrint, ticket_from_reply
+from .ticket import DocumentList, TicketPrint, ticket_from_reply, ticket_url
 from .transports import Transport, open_transport
 
 __all__ = [
@@ -78,6 +78,9 @@ __all__ = [
     "print_ticket",
     "printer_status",
     "query_status",
+    # Sample tickets for `loket printer test|preview`, benchmarks and the docs.
+    "samples",
     "save_preview",
     "ticket_from_reply",
+    "ticket_url",
 ]

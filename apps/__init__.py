@@ -1,4 +1,4 @@
 """The runtime the Kivy apps share (kiosk, staff terminal, display board, pairing)."""
 
 #: The modules other packages may import; the rest is this package's own.
-__all__ = ["pairing", "script", "speech"]
+__all__ = ["colours", "pairing", "script", "speech"]

@@ -1,19 +1,20 @@
-"""The terminal's colours: white on dark, one colour per kind of feedback (contrast > 7:1)."""
+"""The terminal's colours: white on dark (7:1 and more on grounds and feedback, 4.5:1 on status)."""
 
 from __future__ import annotations
 
-Color = tuple[float, float, float, float]
+from apps.colours import RGBA as Color
+from apps.colours import TRANSPARENT, WHITE, YELLOW
 
 BACKGROUND: Color = (0.07, 0.09, 0.11, 1)
 PANEL: Color = (0.13, 0.16, 0.20, 1)
 BUTTON: Color = (0.20, 0.25, 0.32, 1)
-TEXT: Color = (1, 1, 1, 1)
+TEXT = WHITE
 MUTED: Color = (0.75, 0.80, 0.85, 1)
-ACCENT: Color = (1.0, 0.80, 0.0, 1)
+ACCENT = YELLOW
 SELECTED: Color = (0.0, 0.36, 0.70, 1)
 #: Feedback: done, information, sending, a problem.
 FEEDBACK: dict[str, Color] = {
-    "": (0, 0, 0, 0),
+    "": TRANSPARENT,
     "ok": (0.05, 0.40, 0.16, 1),
     "info": (0.0, 0.30, 0.55, 1),
     "busy": (0.30, 0.30, 0.36, 1),

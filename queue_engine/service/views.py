@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from link.protocol.replies import Documents, Offer, TicketView
 from queue_engine.domain.availability import availability
 from queue_engine.domain.estimates import estimate, expected_wait
 from queue_engine.domain.model import (
@@ -32,42 +33,40 @@ def ticket_view(
     recent: Mapping[str, Sequence[float]],
     counters: Mapping[str, CounterState],
     busy: Collection[str] | None = None,
-) -> dict[str, Any]:
+) -> TicketView:
     """A ticket as devices see it: number, service, status, place in the queue, counter."""
     service = site.services[ticket.service_id]
-    view: dict[str, Any] = {
-        "id": ticket.id,
-        "number": ticket.number,
-        "service_id": ticket.service_id,
-        "service_name": service.name(ticket.language, site.default_language),
-        "status": ticket.status.value,
-        "kind": ticket.kind.value,
-        "priority": ticket.priority.value,
-        "language": ticket.language,
-        "channel": ticket.channel.value,
-        "issued_at": _iso(ticket.issued_at),
-        "queued_since": _iso(ticket.queued_since),
-        "scheduled_at": _iso(ticket.scheduled_at),
-        "called_at": _iso(ticket.called_at),
-        "recall_count": ticket.recall_count,
-        "counter_id": ticket.counter_id,
-        "counter_name": site.counters[ticket.counter_id].name if ticket.counter_id else None,
-        "target_counter_id": ticket.target_counter_id,
-        "visit_services": list(ticket.visit_services),
-        "transfers": len(ticket.transfers),
-        # For the counters that receive the ticket; replies go to the asking device only.
-        "transfer_notes": [t.note for t in ticket.transfers if t.note],
-        "position": None,
-        "expected_wait_s": None,
-        "token": ticket.token,
-    }
+    position = expected = None
     if ticket.status is TicketStatus.WAITING:
         est = estimate(
             ticket, waiting, service, recent.get(service.id, ()), site.counters, counters, busy
         )
-        view["position"] = est.position
-        view["expected_wait_s"] = round(est.expected_wait_s)
-    return view
+        position, expected = est.position, round(est.expected_wait_s)
+    return TicketView(
+        id=ticket.id,
+        number=ticket.number,
+        service_id=ticket.service_id,
+        service_name=service.name(ticket.language, site.default_language),
+        status=ticket.status,
+        kind=ticket.kind,
+        priority=ticket.priority,
+        language=ticket.language,
+        channel=ticket.channel,
+        issued_at=ticket.issued_at,
+        queued_since=ticket.queued_since,
+        scheduled_at=ticket.scheduled_at,
+        called_at=ticket.called_at,
+        recall_count=ticket.recall_count,
+        counter_id=ticket.counter_id,
+        counter_name=site.counters[ticket.counter_id].name if ticket.counter_id else None,
+        target_counter_id=ticket.target_counter_id,
+        visit_services=list(ticket.visit_services),
+        transfers=len(ticket.transfers),
+        transfer_notes=[t.note for t in ticket.transfers if t.note],
+        position=position,
+        expected_wait_s=expected,
+        token=ticket.token,
+    )
 
 
 def service_status(site: Site, state: QueueState, now: datetime) -> list[dict[str, Any]]:
@@ -127,20 +126,18 @@ def counter_status(site: Site, state: QueueState) -> list[dict[str, Any]]:
     return rows
 
 
-def documents(site: Site, service_ids: Iterable[str], language: str) -> list[dict[str, Any]]:
+def documents(site: Site, service_ids: Iterable[str], language: str) -> list[Documents]:
     """The documents to bring for each service, in the visitor's language."""
     out = []
     for sid in service_ids:
         service = site.services[sid]
         docs = service.documents.get(language) or service.documents.get(site.default_language)
         if docs:
-            out.append(
-                {"service_id": sid, "service_name": service.name(language), "items": list(docs)}
-            )
+            out.append(Documents(service_id=sid, service_name=service.name(language), items=list(docs)))
     return out
 
 
-def offers(site: Site, visit: Sequence[str], language: str) -> list[dict[str, Any]]:
+def offers(site: Site, visit: Sequence[str], language: str) -> list[Offer]:
     """Related services to offer at check-in (nudging), not already part of the visit."""
     seen = set(visit)
     out = []
@@ -149,11 +146,6 @@ def offers(site: Site, visit: Sequence[str], language: str) -> list[dict[str, An
             if related not in seen and related in site.services:
                 seen.add(related)
                 service = site.services[related]
-                out.append(
-                    {
-                        "service_id": related,
-                        "service_name": localize(service.names, language, site.default_language),
-                        "because_of": sid,
-                    }
-                )
+                name = localize(service.names, language, site.default_language)
+                out.append(Offer(service_id=related, service_name=name, because_of=sid))
     return out

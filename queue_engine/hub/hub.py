@@ -225,9 +225,7 @@ class Hub:
             body = ErrorBody(code="unavailable", message="the queue could not store this; retry")
             for job in runnable:
                 assert job.command is not None
-                job.refused = ReplyMessage(
-                    request_id=job.command.request_id, ok=False, error=body
-                )
+                job.refused = ReplyMessage(request_id=job.command.request_id, ok=False, error=body)
             replies = []
         answers = dict(zip((id(j) for j in runnable), replies, strict=False))
         for job in jobs:

@@ -133,7 +133,9 @@ def documents(site: Site, service_ids: Iterable[str], language: str) -> list[Doc
         service = site.services[sid]
         docs = service.documents.get(language) or service.documents.get(site.default_language)
         if docs:
-            out.append(Documents(service_id=sid, service_name=service.name(language), items=list(docs)))
+            out.append(
+                Documents(service_id=sid, service_name=service.name(language), items=list(docs))
+            )
     return out
 
 

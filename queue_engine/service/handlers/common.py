@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import replace
 from datetime import datetime
+
 from link.protocol.replies import ReplyData, TicketView
 from queue_engine.domain import events as ev
 from queue_engine.domain.errors import InvalidCommand

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
+from pydantic import ValidationError
+
 from link.protocol.replies import Detail, ErrorBody, ReplyData
 from queue_engine.domain.commands import Command, Tick
 from queue_engine.domain.errors import DomainError, InvalidCommand
@@ -72,15 +74,18 @@ class Reply(Generic[D]):
         return self.data if isinstance(self.data, model) else None
 
     @classmethod
-    def from_json(cls, text: str, model: type[D] | None = None) -> Reply[D]:
-        """A stored reply (also one an older hub stored), its data read as `model`."""
+    def from_json(cls, text: str, model: type[ReplyData] | None = None) -> Reply[Any]:
+        """A stored reply (also one an older hub stored), its data read as `model`.
+
+        A client that reused a request id for another command gets the first command's
+        reply back: its data is then read as whichever reply model fits it."""
         raw = json.loads(text)
         data = raw.get("data") if raw["ok"] else None
         error = raw.get("error")
-        return cls(
+        return Reply(
             raw["request_id"],
             raw["ok"],
-            model.model_validate(data) if model is not None and data is not None else None,
+            _read_data(data, model) if data is not None else None,
             ErrorBody.model_validate(error) if error else None,
             stored=text,
         )
@@ -91,6 +96,19 @@ class Reply(Generic[D]):
         details = {k: _detail(v) for k, v in error.details.items()}
         body = ErrorBody(code=error.code, message=error.message, details=details)
         return cls(request_id, False, None, body)
+
+
+def _read_data(data: Any, model: type[ReplyData] | None) -> ReplyData | None:
+    """Stored reply data as its model (or the first reply model that fits it)."""
+    candidates = [model] if model is not None else []
+    candidates += [other for other in dict.fromkeys(REPLY_DATA.values()) if other is not model]
+    for candidate in candidates:
+        try:
+            return candidate.model_validate(data)
+        except ValidationError:
+            continue
+    log.warning("a stored reply fits no reply model; it is sent as stored")
+    return None
 
 
 def _detail(value: Any) -> Detail:

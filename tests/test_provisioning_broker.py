@@ -42,7 +42,7 @@ def test_a_kiosk_enrols_stores_its_credentials_and_issues_a_ticket(
     try:
         started(kiosk)
         reply = kiosk.request("issue_ticket", service_id="eid")
-        assert reply.ok and reply.data["ticket"]["number"] == "ID001"
+        assert reply.ok and reply.data.ticket.number == "ID001"
         config = configs.get(timeout=5)  # retained; the printer from the site file
         assert config.name == "Kiosk inkom"
         assert config.printer == "serial:/dev/ttyUSB0?baudrate=19200"
@@ -79,7 +79,7 @@ def test_a_display_cannot_publish_a_command_and_the_hub_never_acts_on_it(
     kiosk = rig.enrol("kiosk", tmp_path / "kiosk", name="kiosk-inkom")
     client = started(client_for(kiosk))
     try:
-        assert client.request("issue_ticket", service_id="eid").data["ticket"]["number"] == "ID001"
+        assert client.request("issue_ticket", service_id="eid").data.ticket.number == "ID001"
     finally:
         client.close()
 
@@ -160,7 +160,7 @@ def test_the_code_must_match_the_app_and_an_update_applies_live(rig: Rig, tmp_pa
         assert configs.get(timeout=5).counter == "loket-6"
         assert rig.admin("update", device="tijdelijk", counter="Loket 7").ok
         assert configs.get(timeout=5).counter == "loket-7"
-        assert staff.request("counter_status", status="open").data["counter_id"] == "loket-7"
+        assert staff.request("counter_status", status="open").data.counter_id == "loket-7"
     finally:
         staff.close()
     # Another device cannot read this one's configuration.

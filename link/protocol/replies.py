@@ -10,7 +10,7 @@ ISO 8601 with an offset. `REPLIES` names the data model of each verb, beside `RE
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -172,7 +172,10 @@ class UnknownTicket(ReplyData):
 class TicketStatusResult(ReplyData):
     """ticket_status: each token asked, mapped to its ticket or to unknown."""
 
-    tickets: dict[Token, LiveTicket | UnknownTicket]
+    tickets: Annotated[
+        dict[Token, LiveTicket | UnknownTicket],
+        Field(json_schema_extra={"additionalProperties": False}),
+    ]
 
 
 class ImportCounts(ReplyData):

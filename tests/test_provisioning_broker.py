@@ -49,8 +49,8 @@ def test_a_kiosk_enrols_stores_its_credentials_and_issues_a_ticket(
     finally:
         kiosk.close()
     listing = rig.admin("list").data
-    row = next(d for d in listing["devices"] if d["id"] == "kiosk-inkom")
-    assert row["state"] == "enrolled" and row["role"] == "kiosk"
+    row = next(d for d in listing.devices if d.id == "kiosk-inkom")
+    assert row.state == "enrolled" and row.role == "kiosk"
 
 
 def test_a_display_cannot_publish_a_command_and_the_hub_never_acts_on_it(
@@ -111,7 +111,7 @@ def test_a_revoked_device_is_disconnected_and_cannot_connect_again(
     try:
         assert raw.reason() == 0
         reply = rig.admin("revoke", device="Kiosk inkom")
-        assert reply.ok and reply.data["device"] == "kiosk-inkom"
+        assert reply.ok and reply.data.device == "kiosk-inkom"
         assert raw.disconnected.wait(5), "the broker kept the revoked device's session"
     finally:
         raw.close()
@@ -121,8 +121,8 @@ def test_a_revoked_device_is_disconnected_and_cannot_connect_again(
     finally:
         again.close()
     assert rig.process.hub.devices.device("kiosk-inkom") is None
-    row = next(d for d in rig.admin("list").data["devices"] if d["id"] == "kiosk-inkom")
-    assert row["state"] == "revoked"
+    row = next(d for d in rig.admin("list").data.devices if d.id == "kiosk-inkom")
+    assert row.state == "revoked"
 
 
 def test_wrong_codes_are_refused_and_repeated_guesses_rate_limited(

@@ -321,6 +321,7 @@ def test_a_batch_is_one_group_commit_each_command_seeing_the_ones_before(desk: D
 
 
 def test_counters_keep_todays_figures_also_across_a_restart(desk: Desk) -> None:
+    from link.protocol.messages import CounterFigures
     from queue_engine.service.views import counter_status
 
     desk.open("c2")
@@ -342,10 +343,11 @@ def test_counters_keep_todays_figures_also_across_a_restart(desk: Desk) -> None:
         "service_time_mean_s": 360,
         "service_time_median_s": 360,
     }
-    rows = {r["id"]: r for r in counter_status(desk.engine.site, desk.engine.state)}
-    assert rows["c2"]["figures"] == expected
+    rows = {r.id: r for r in counter_status(desk.engine.site, desk.engine.state, desk.now)}
+    assert rows["c2"].figures == CounterFigures(**expected)
     restarted = Engine(make_site(), desk.engine.store)
     state = restarted.refresh(desk.now)
-    assert {r["id"]: r for r in counter_status(restarted.site, state)}["c2"]["figures"] == expected
+    again = {r.id: r for r in counter_status(restarted.site, state, desk.now)}
+    assert again["c2"].figures == CounterFigures(**expected)
     moved = desk.engine.state.tickets[3]
     assert moved.transfers[0].note == "needs an eID first"

@@ -56,7 +56,7 @@ def test_service_status_shows_waiting_and_availability(desk: Desk) -> None:
     desk.open("c2")
     desk.issue("passport")
     desk.issue("passport", priority="priority")
-    rows = {r["id"]: r for r in service_status(desk.engine.site, desk.engine.state, desk.now)}
-    assert rows["passport"]["waiting"] == 2 and rows["passport"]["waiting_priority"] == 1
-    assert rows["marriage"]["available"] is False
-    assert rows["marriage"]["reason"] == "appointments_only"
+    rows = {r.id: r for r in service_status(desk.engine.site, desk.engine.state, desk.now)}
+    assert rows["passport"].waiting == 2 and rows["passport"].waiting_priority == 1
+    assert rows["marriage"].available is False
+    assert rows["marriage"].reason == "appointments_only"

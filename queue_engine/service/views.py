@@ -1,11 +1,12 @@
-"""Read-only views of the queue for replies and state: numbers and counters, no personal data."""
+"""Read-only views of the queue for replies and retained state, as the contract's types:
+numbers and counters, no personal data."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
+from link.protocol.messages import CounterFigures, CounterStateMessage, ServiceState
 from link.protocol.replies import Documents, Offer, TicketView
 from queue_engine.domain.availability import availability
 from queue_engine.domain.estimates import estimate, expected_wait
@@ -20,10 +21,6 @@ from queue_engine.domain.model import (
     localize,
 )
 from queue_engine.service.state import QueueState
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def ticket_view(
@@ -69,7 +66,7 @@ def ticket_view(
     )
 
 
-def service_status(site: Site, state: QueueState, now: datetime) -> list[dict[str, Any]]:
+def service_status(site: Site, state: QueueState, now: datetime) -> list[ServiceState]:
     """Per service: waiting count, expected wait for a new walk-in, and availability."""
     busy = {sid for sid, queue in state.waiting_by_service.items() if queue}
     rows = []
@@ -77,23 +74,22 @@ def service_status(site: Site, state: QueueState, now: datetime) -> list[dict[st
         mine = list(state.waiting_by_service.get(service.id, {}).values())
         ahead = sum(1 for t in mine if t.kind is TicketKind.WALK_IN)
         avail = availability(site, service, now, state.walk_ins_today[service.id])
+        longest = (now - min(t.queued_since for t in mine)).total_seconds() if mine else 0
         rows.append(
-            {
-                "id": service.id,
-                "names": dict(service.names),
-                "prefix": service.prefix,
-                "quick": service.quick,
-                "walk_in": service.walk_in,
-                "waiting": len(mine),
-                "waiting_priority": sum(1 for t in mine if t.priority is PriorityClass.PRIORITY),
-                "longest_wait_s": round(
-                    max((now - min(t.queued_since for t in mine)).total_seconds(), 0) if mine else 0
-                ),
-                "expected_wait_s": round(_new_ticket_wait(site, state, service, ahead, busy)),
-                "available": avail.available,
-                "reason": avail.reason.value if avail.reason else None,
-                "next_available": _iso(avail.next_available),
-            }
+            ServiceState(
+                id=service.id,
+                names=dict(service.names),
+                prefix=service.prefix,
+                quick=service.quick,
+                walk_in=service.walk_in,
+                waiting=len(mine),
+                waiting_priority=sum(1 for t in mine if t.priority is PriorityClass.PRIORITY),
+                longest_wait_s=round(max(longest, 0)),
+                expected_wait_s=round(_new_ticket_wait(site, state, service, ahead, busy)),
+                available=avail.available,
+                reason=avail.reason,
+                next_available=avail.next_available,
+            )
         )
     return rows
 
@@ -105,23 +101,24 @@ def _new_ticket_wait(
     return expected_wait(ahead, service, recent, site.counters, state.counters, busy)
 
 
-def counter_status(site: Site, state: QueueState) -> list[dict[str, Any]]:
-    """Per counter: status and the number it is serving."""
+def counter_status(site: Site, state: QueueState, now: datetime) -> list[CounterStateMessage]:
+    """Per counter at `now`: status, the number it is serving, and its figures of the day."""
     rows = []
     for counter in site.counters.values():
         live = state.counters[counter.id]
         ticket = state.tickets.get(live.ticket_id) if live.ticket_id is not None else None
         rows.append(
-            {
-                "id": counter.id,
-                "name": counter.name,
-                "zone": counter.zone,
-                "status": live.status.value,
-                "ticket": ticket.number if ticket else None,
-                "ticket_status": ticket.status.value if ticket else None,
-                "services": [cs.service_id for cs in counter.services],
-                "figures": state.figures.of(counter.id).as_dict(),
-            }
+            CounterStateMessage(
+                at=now,
+                id=counter.id,
+                name=counter.name,
+                zone=counter.zone,
+                status=live.status,
+                ticket=ticket.number if ticket else None,
+                ticket_status=ticket.status if ticket else None,
+                services=[cs.service_id for cs in counter.services],
+                figures=CounterFigures(**state.figures.of(counter.id).as_dict()),
+            )
         )
     return rows
 

@@ -135,7 +135,7 @@ def test_the_page_shows_the_counter_within_a_second_without_reloading(
     assert browser.execute_script("return window.loketSamePage") == 8  # not reloaded
     assert browser.title.startswith("▶ Loket 3")
     said = browser.find_element(By.ID, "say").get_attribute("textContent")
-    assert said == f"{ticket['number']}: Het is uw beurt! Ga naar Loket 3"
+    assert said == f"{ticket.number}: Het is uw beurt! Ga naar Loket 3"
     assert contrast(browser, "card") >= 7
     browser.save_screenshot(str(screenshots / "web-ticket-called.png"))
 

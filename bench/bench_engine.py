@@ -102,7 +102,7 @@ class Desk:
         self.now = now
         self.ids = itertools.count()
 
-    def run(self, command: type[c.Command], **fields: Any) -> Reply:
+    def run(self, command: type[c.Command], **fields: Any) -> Reply[Any]:
         """Execute `command`; the clock moves on by one second."""
         self.now += timedelta(seconds=1)
         cmd = command(request_id=f"b{next(self.ids)}", actor="bench", **fields)
@@ -154,7 +154,7 @@ def bench_call(site: Site, folder: Path, waiting: int, n: int) -> tuple[Timings,
         for _ in range(n):
             counter_id = next(counters)
             reply = calls.time(desk.run, c.CallNext, counter_id=counter_id)
-            if reply.data.get("ticket") is None:
+            if reply.data is None or reply.data.ticket is None:
                 continue
             finishes.time(desk.run, c.Finish, counter_id=counter_id)
             desk.run(c.IssueTicket, service_id=next(services))  # keep the queue topped up

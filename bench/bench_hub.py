@@ -48,6 +48,7 @@ from hub_rig import (
 
 from link.client import LoketClient
 from link.mqtt import Broker
+from link.protocol.replies import TicketView
 from link.protocol.topics import Topics
 from loket.broker import Mosquitto, mosquitto_binary
 
@@ -57,14 +58,14 @@ PAYLOAD = b"x" * 120  # about the size of an issue_ticket request
 Clients = dict[str, LoketClient]
 
 
-def ok(reply: Any, verb: str) -> dict[str, Any]:
-    """The reply's data; raises on an error reply."""
+def ok(reply: Any, verb: str) -> Any:
+    """The reply's typed data; raises on an error reply."""
     if not reply.ok:
         raise RuntimeError(f"{verb} refused: {reply.error}")
-    return reply.data  # type: ignore[no-any-return]
+    return reply.data
 
 
-def timed(samples: Timings, client: LoketClient, verb: str, **fields: Any) -> dict[str, Any]:
+def timed(samples: Timings, client: LoketClient, verb: str, **fields: Any) -> Any:
     """One request, its round trip recorded; the reply's data."""
     start = time.perf_counter()
     reply = client.request(verb, **fields)
@@ -172,16 +173,16 @@ def fill_and_open(clients: Clients, services: Iterator[str], waiting: int) -> No
         ok(clients[device].request("counter_status", status="open"), "counter_status")
 
 
-def top_up(clients: Clients, ticket: dict[str, Any]) -> None:
+def top_up(clients: Clients, ticket: TicketView) -> None:
     """A new ticket of the service of one just called: the queue keeps its length and mix."""
-    ok(clients[KIOSKS[1]].request("issue_ticket", service_id=ticket["service_id"]), "issue")
+    ok(clients[KIOSKS[1]].request("issue_ticket", service_id=ticket.service_id), "issue")
 
 
 def call_and_finish(clients: Clients, n: int) -> tuple[Timings, Timings]:
     """`n` rounds of call_next + finish, round the counters (each followed by a top-up)."""
     calls, finishes = Timings(), Timings()
     for staff in itertools.islice(itertools.cycle(STAFF), n):
-        ticket = timed(calls, clients[staff], "call_next").get("ticket")
+        ticket = timed(calls, clients[staff], "call_next").ticket
         if ticket is not None:
             timed(finishes, clients[staff], "finish")
             top_up(clients, ticket)

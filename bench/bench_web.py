@@ -39,6 +39,7 @@ from hub_rig import ROOT, SITE_ID, CpuMeter, always_open, uncapped, wait_serving
 
 from link.client import LoketClient
 from link.mqtt import Broker
+from link.protocol.replies import TicketView
 from loket.broker import Mosquitto, free_port, mosquitto_binary
 from siteconfig import load_site
 
@@ -99,16 +100,16 @@ class Tickets:
         self.kiosk = kiosk
         self.services = itertools.cycle(services)
         self.tokens: list[str] = []
-        self.watched: list[dict[str, Any]] = []
+        self.watched: list[TicketView] = []
 
-    def issue(self, samples: Timings | None = None) -> dict[str, Any]:
+    def issue(self, samples: Timings | None = None) -> TicketView:
         start = time.perf_counter()
         reply = self.kiosk.request("issue_ticket", service_id=next(self.services))
         if samples is not None:
             samples.samples.append(time.perf_counter() - start)
         if not reply.ok:
             raise RuntimeError(f"issue_ticket refused: {reply.error}")
-        ticket: dict[str, Any] = reply.data["ticket"]
+        ticket: TicketView = reply.result.ticket
         return ticket
 
     def add(self, n: int) -> None:
@@ -116,7 +117,7 @@ class Tickets:
         for _ in range(n):
             ticket = self.issue()
             self.watched.append(ticket)
-            self.tokens.append(ticket["token"])
+            self.tokens.append(ticket.token)
 
 
 # --- page weight and first render ---------------------------------------------------------
@@ -279,10 +280,10 @@ def step(n: int, pages: Pages, tickets: Tickets, staff: dict[str, LoketClient],
     waiting = [i for i in range(len(pages.socks)) if i not in pages.closed]
     for index in waiting[: args.calls] if n else []:  # the front: everyone behind moves
         ticket = tickets.watched[index]
-        terminal = staff[ticket["service_id"]]
+        terminal = staff[ticket.service_id]
         before = [pages.heard(p) for p in range(len(pages.socks))]
         start = time.perf_counter()
-        reply = terminal.request("call_ticket", number=ticket["number"])
+        reply = terminal.request("call_ticket", number=ticket.number)
         if not reply.ok:
             raise RuntimeError(f"call_ticket refused: {reply.error}")
         wait_until(lambda: any(c for _, c in pages.events[index]), 5, "the called page")  # noqa: B023
@@ -325,9 +326,9 @@ def measure(args: argparse.Namespace, folder: Path, broker: Broker) -> dict[str,
             terminal.request("counter_status", status="open")
         tickets = Tickets(kiosk, services)
         sample = tickets.issue()
-        found["weight"] = weigh(port, sample["token"])
-        found["render"] = first_render(port, sample["token"], args.renders, throttle=False)
-        found["render_old_phone"] = first_render(port, sample["token"], args.renders, True)
+        found["weight"] = weigh(port, sample.token)
+        found["render"] = first_render(port, sample.token, args.renders, throttle=False)
+        found["render_old_phone"] = first_render(port, sample.token, args.renders, True)
         pages = Pages(port)
         try:
             for n in args.steps:

@@ -7,4 +7,4 @@ import.
 """
 
 #: The modules other packages may import; the rest is this package's own.
-__all__ = ["bootstrap"]
+__all__ = ["bootstrap", "printing"]

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from link.client import HubUnavailable, LoketClient
 from link.mqtt import Broker
 from link.protocol import messages as m
+from link.protocol.replies import ReplyMessage
 from link.protocol.topics import HUB_DEVICE
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,10 @@ class HubPort(Protocol):
         """Whether requests can be sent now."""
         ...
 
-    def request(self, verb: str, *, request_id: str | None = None, **fields: Any) -> Any:
-        """Send a command; a ReplyMessage, or HubUnavailable."""
+    def request(
+        self, verb: str, *, request_id: str | None = None, **fields: Any
+    ) -> ReplyMessage[Any]:
+        """Send a command; its typed reply (`replies.REPLIES[verb]`), or HubUnavailable."""
         ...
 
     def publish_status(self, **fields: Any) -> None:
@@ -89,7 +92,9 @@ class HubLink:
             hub_up, silent = self._hub_up, time.monotonic() < self._silent_until
         return self.client.online and hub_up is not False and not silent
 
-    def request(self, verb: str, *, request_id: str | None = None, **fields: Any) -> Any:
+    def request(
+        self, verb: str, *, request_id: str | None = None, **fields: Any
+    ) -> ReplyMessage[Any]:
         """Send a command when online; HubUnavailable when offline or unanswered."""
         if not self.online:
             raise HubUnavailable(f"{verb}: the hub is not reachable")

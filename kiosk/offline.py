@@ -19,6 +19,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from link.protocol.replies import LeaseResult, TicketView
+
 log = logging.getLogger(__name__)
 
 FORMAT = 1
@@ -51,7 +53,7 @@ class OfflineTicket:
     refused: str | None = None
     """Why the hub would not take it (kept for staff; it is not retried)."""
     ticket: dict[str, Any] | None = None
-    """The hub's view of the ticket once handed in."""
+    """The hub's view of the ticket once handed in (a TicketView, as JSON)."""
 
 
 @dataclass
@@ -73,20 +75,20 @@ class OfflineStore:
 
     # --- leases -------------------------------------------------------------------------
 
-    def add_lease(self, data: dict[str, Any]) -> Lease:
+    def add_lease(self, data: LeaseResult) -> Lease:
         """Take in a `lease_numbers` reply's data; numbers of another day are dropped."""
         with self._lock:
-            service_id = str(data["service_id"])
+            service_id, day = data.service_id, data.day.isoformat()
             old = self._state.leases.get(service_id)
-            numbers = [str(n) for n in data.get("numbers", [])]
-            if old is not None and old.day == data["day"]:
+            numbers = list(data.numbers)
+            if old is not None and old.day == day:
                 numbers = old.numbers + [n for n in numbers if n not in old.numbers]
             lease = Lease(
                 service_id=service_id,
-                prefix=str(data.get("prefix", "")),
-                day=str(data["day"]),
+                prefix=data.prefix,
+                day=day,
                 numbers=numbers,
-                expires_at=data.get("expires_at"),
+                expires_at=data.expires_at.isoformat(),
             )
             self._state.leases[service_id] = lease
             self._save()
@@ -142,9 +144,10 @@ class OfflineStore:
                 if not x.handed_in and x.refused is None
             ]
 
-    def handed_in(self, request_id: str, ticket: dict[str, Any]) -> None:
+    def handed_in(self, request_id: str, ticket: TicketView | None) -> None:
         """The hub took the ticket."""
-        self._finish(request_id, handed_in=True, ticket=ticket)
+        view = ticket.model_dump(mode="json") if ticket is not None else {}
+        self._finish(request_id, handed_in=True, ticket=view)
 
     def refused(self, request_id: str, reason: str) -> None:
         """The hub will never take the ticket (kept, and reported to staff)."""

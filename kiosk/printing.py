@@ -7,20 +7,24 @@ thread). A failed job leaves a preview image of the ticket for the screen.
 from __future__ import annotations
 
 import logging
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from link.protocol.replies import Documents, TicketView
 from printer_drivers import (
+    DocumentList,
     PrinterModel,
     PrinterStatus,
     TicketPrint,
     print_ticket,
     printer_status,
     save_preview,
-    ticket_from_reply,
+    ticket_url,
 )
 from siteconfig import SiteConfig
 
@@ -97,9 +101,30 @@ class TicketPrinter:
         return PrintOutcome(False, status, reason, preview)
 
 
-def ticket_for_reply(data: dict[str, Any], config: SiteConfig) -> TicketPrint:
-    """What to print for an issue_ticket, check_in or submit_offline_ticket reply."""
-    return ticket_from_reply(data, config)
+def ticket_for_reply(
+    view: TicketView,
+    documents: Sequence[Documents],
+    config: SiteConfig,
+    footer: str | None = None,
+) -> TicketPrint:
+    """What to print for the ticket of an issue_ticket, check_in or submit_offline_ticket
+    reply, with the documents to bring (check-in)."""
+    zone = ZoneInfo(config.site.timezone)
+    appointment = view.scheduled_at.astimezone(zone) if view.scheduled_at else None
+    wait = view.expected_wait_s
+    return TicketPrint(
+        site_name=config.site.name,
+        number=view.number,
+        service_name=view.service_name,
+        language=view.language or config.site.default_language,
+        issued_at=view.issued_at.astimezone(zone),
+        position=None if appointment else view.position,
+        expected_wait_minutes=None if appointment or wait is None else math.ceil(wait / 60),
+        appointment_at=appointment,
+        documents=tuple(DocumentList(d.service_name, tuple(d.items)) for d in documents if d.items),
+        qr_url=ticket_url(config.site.ticket_url_template, view.token),
+        footer=footer,
+    )
 
 
 def ticket_for_offline(

@@ -86,8 +86,8 @@ class OfflineSync:
                 language=ticket.language,
                 priority=ticket.priority,
             )
-            if reply.ok:
-                self.store.handed_in(ticket.request_id, reply.data.get("ticket", {}))
+            if reply.data is not None:
+                self.store.handed_in(ticket.request_id, reply.data.ticket)
                 report.handed_in += 1
                 log.info("offline ticket %s handed in", ticket.number)
                 continue
@@ -113,7 +113,7 @@ class OfflineSync:
             reply = self.hub.request(
                 "lease_numbers", service_id=service.id, count=self.lease_size - left
             )
-            if reply.ok:
+            if reply.data is not None:
                 lease = self.store.add_lease(reply.data)
                 report.leased += len(lease.numbers) - left
             else:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.i18n import clock_time, spoken_number, wait_text
 from kiosk.offline import OfflineTicket
 from kiosk.printing import PrintOutcome, ticket_for_offline, ticket_for_reply
+from link.protocol.replies import CheckInResult, TicketReply
 from printer_drivers import PrinterStatus, ticket_url
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ class TicketFlow:
     def __init__(self, p: KioskPresenter) -> None:
         self.p = p
         self.shown_at = 0.0
-        self.last: dict[str, Any] = {}
 
     def clear(self) -> None:
         p = self.p
@@ -30,35 +30,32 @@ class TicketFlow:
         p.print_state = p.ticket_preview = p.ticket_message = p.done_text = p.qr_caption = ""
         p.print_failed = p.ticket_finished = False
         p.ticket_lines = []
-        self.last = {}
 
-    def show_reply(self, data: dict[str, Any]) -> None:
+    def show_reply(self, data: TicketReply | CheckInResult) -> None:
         """A ticket the hub issued (walk-in or check-in): show it and print it."""
         p = self.p
-        view = data["ticket"]
-        self.last = view
-        p.ticket_number = view["number"]
-        p.ticket_service = view.get("service_name", "")
+        view = data.ticket
+        p.ticket_number = view.number
+        p.ticket_service = view.service_name
         lines = []
-        if view.get("scheduled_at"):
-            moment = datetime.fromisoformat(view["scheduled_at"])
-            lines.append(p.t("appointment_at", time=clock_time(moment, p.deps.zone)))
+        if view.scheduled_at is not None:
+            lines.append(p.t("appointment_at", time=clock_time(view.scheduled_at, p.deps.zone)))
         else:
-            if view.get("expected_wait_s") is not None:
-                lines.append(wait_text(view["expected_wait_s"], p.language))
-            if view.get("position"):
-                lines.append(p.t("position", position=view["position"]))
+            if view.expected_wait_s is not None:
+                lines.append(wait_text(view.expected_wait_s, p.language))
+            if view.position:
+                lines.append(p.t("position", position=view.position))
         p.ticket_lines = lines
-        p.ticket_qr = ticket_url(p.deps.config.site.ticket_url_template, view.get("token")) or ""
+        p.ticket_qr = ticket_url(p.deps.config.site.ticket_url_template, view.token) or ""
         p.qr_caption = p.t("follow_on_phone") if p.ticket_qr else ""
         p.ticket_note = ""
-        ticket = ticket_for_reply(data, p.deps.config)
+        documents = data.documents if isinstance(data, CheckInResult) else []
+        ticket = ticket_for_reply(view, documents, p.deps.config)
         self._print(ticket)
 
     def show_offline(self, offline: OfflineTicket, service_name: str) -> None:
         """A ticket from this kiosk's leased numbers (already stored): show it and print it."""
         p = self.p
-        self.last = {"number": offline.number, "offline": True}
         p.ticket_number = offline.number
         p.ticket_service = service_name
         p.ticket_lines = []

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 from kiosk.hub import HubUnavailable
 from kiosk.i18n import clock_time, describe_when
 from kiosk.tiles import localized, service_name
+from link.protocol.replies import CheckInResult, Documents, Offer
 
 if TYPE_CHECKING:
     from kiosk.presenter import KioskPresenter
@@ -46,15 +47,15 @@ class VisitFlow:
     def __init__(self, p: KioskPresenter) -> None:
         self.p = p
         self.keys = KEYPAD_KEYS
-        self.reply: dict[str, Any] = {}
-        self.offers: list[dict[str, Any]] = []
+        self.reply: CheckInResult | None = None
+        self.offers: list[Offer] = []
 
     def clear(self) -> None:
         """Forget the code and the visit."""
         p = self.p
         p.code = p.code_error = p.offer_text = p.visit_note = ""
         p.appointment_lines, p.documents, p.offer_done = [], [], []
-        self.reply, self.offers = {}, []
+        self.reply, self.offers = None, []
 
     # --- keypad ---------------------------------------------------------------------------
 
@@ -116,7 +117,7 @@ class VisitFlow:
         p.busy = False
         if isinstance(result, HubUnavailable):
             self._offline()
-        elif result.ok:
+        elif result.data is not None:
             self._checked_in(result.data)
         else:
             self._refused(result.error)
@@ -163,22 +164,22 @@ class VisitFlow:
 
     # --- checked in: appointments, documents, offers -----------------------------------------
 
-    def _checked_in(self, data: dict[str, Any]) -> None:
+    def _checked_in(self, data: CheckInResult) -> None:
         p = self.p
-        self.reply = dict(data)
+        self.reply = data
         zone, names = p.deps.zone, self._names()
         p.appointment_lines = [
             p.t(
                 "appointment_line",
-                time=clock_time(datetime.fromisoformat(a["start"]), zone),
-                service=", ".join(names.get(s, s) for s in a["services"]),
+                time=clock_time(a.start, zone),
+                service=", ".join(names.get(s, s) for s in a.services),
             )
-            for a in data.get("appointments", [])
+            for a in data.appointments
         ]
-        p.documents = [(d["service_name"], list(d["items"])) for d in data.get("documents", [])]
-        p.visit_note = p.t("already_checked_in") if data.get("already_checked_in") else ""
+        p.documents = [(d.service_name, list(d.items)) for d in data.documents]
+        p.visit_note = p.t("already_checked_in") if data.already_checked_in else ""
         p.offer_done = []
-        self.offers = list(data.get("offers", []))
+        self.offers = list(data.offers)
         self._next_offer()
         p.go("checked_in")
 
@@ -195,19 +196,17 @@ class VisitFlow:
             return
         offer = self.offers[0]
         names = self._names()
-        because = offer.get("because_of")
+        because = offer.because_of
         here = names.get(because, because) if because else p.ticket_service
         p.offer_text = p.t(
-            "offer_question",
-            service=here,
-            offer=names.get(offer["service_id"], offer.get("service_name", "")),
+            "offer_question", service=here, offer=names.get(offer.service_id, offer.service_name)
         )
         p.say(p.offer_text)
 
     def answer_offer(self, yes: bool) -> None:
         """The visitor answered the current yes/no question."""
         p = self.p
-        if not self.offers or p.busy:
+        if not self.offers or p.busy or self.reply is None:
             return
         offer = self.offers.pop(0)
         if not yes:
@@ -215,30 +214,30 @@ class VisitFlow:
             return
         p.busy = True
         session, hub = p.session, p.deps.hub
-        ticket_id = self.reply["ticket"]["id"]
+        ticket_id = self.reply.ticket.id
 
         def work() -> Any:
             try:
                 return hub.request(
-                    "add_visit_service", ticket_id=ticket_id, service_id=offer["service_id"]
+                    "add_visit_service", ticket_id=ticket_id, service_id=offer.service_id
                 )
             except HubUnavailable as error:
                 return error
 
         p.deps.background(work, lambda result: self._added(session, offer, result))
 
-    def _added(self, session: int, offer: dict[str, Any], result: Any) -> None:
+    def _added(self, session: int, offer: Offer, result: Any) -> None:
         p = self.p
         if session != p.session:
             return
         p.busy = False
-        name = self._names().get(offer["service_id"], offer.get("service_name", ""))
-        if isinstance(result, HubUnavailable) or not result.ok:
+        name = self._names().get(offer.service_id, offer.service_name)
+        if isinstance(result, HubUnavailable) or result.data is None or self.reply is None:
             p.offer_done = [*p.offer_done, p.t("offer_failed")]
         else:
-            self.reply["ticket"] = result.data.get("ticket", self.reply["ticket"])
+            self.reply = self.reply.model_copy(update={"ticket": result.data.ticket})
             p.offer_done = [*p.offer_done, p.t("offer_added", service=name)]
-            self._add_documents(offer["service_id"])
+            self._add_documents(offer.service_id)
         self._next_offer()
 
     def _add_documents(self, service_id: str) -> None:
@@ -251,13 +250,14 @@ class VisitFlow:
             return
         name = service_name(service, p.language, config.site.default_language)
         p.documents = [*p.documents, (name, list(items))]
-        docs = list(self.reply.get("documents", []))
-        docs.append({"service_id": service_id, "service_name": name, "items": list(items)})
-        self.reply["documents"] = docs
+        if self.reply is not None:
+            added = Documents(service_id=service_id, service_name=name, items=list(items))
+            documents = [*self.reply.documents, added]
+            self.reply = self.reply.model_copy(update={"documents": documents})
 
     def print_ticket(self) -> None:
         """'Print my ticket' after check-in."""
-        if self.reply and not self.p.busy:
+        if self.reply is not None and not self.p.busy:
             self.offers = []
             self.p.offer_text = ""
             self.p.tickets.show_reply(self.reply)

@@ -103,7 +103,7 @@ class WalkInFlow:
         if isinstance(result, HubUnavailable):
             p.set_online(False)
             self._issue_offline(tile)
-        elif result.ok:
+        elif result.data is not None:
             p.tickets.show_reply(result.data)
         elif result.error is not None and result.error.code == "not_available":
             details = result.error.details

@@ -4,6 +4,7 @@
     client.on_services(show_tiles)          # called with a ServicesState, from paho's thread
     client.start()
     reply = client.request("issue_ticket", service_id="eid", language="nl")
+    reply.data.ticket.number if reply.ok else reply.error.code   # a ReplyMessage[TicketReply]
 
 Callbacks run on the network thread: handing over to a UI thread is the UI's job.
 """
@@ -14,16 +15,33 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
 from link.mqtt import Broker, Connection, Incoming
 from link.protocol import messages as m
+from link.protocol import replies as r
 from link.protocol.topics import Topics
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+#: The verbs whose reply is the ticket as the command left it.
+TicketVerb = Literal[
+    "issue_ticket",
+    "add_visit_service",
+    "call_ticket",
+    "recall",
+    "start",
+    "finish",
+    "no_show",
+    "reactivate",
+    "hold",
+    "transfer",
+    "cancel",
+    "submit_offline_ticket",
+    "delay_request",
+]
 
 
 class HubUnavailable(Exception):
@@ -31,11 +49,18 @@ class HubUnavailable(Exception):
 
 
 class _Pending:
-    """A request waiting for its reply."""
+    """A request waiting for its reply, and the model its data is read as."""
 
-    def __init__(self) -> None:
+    def __init__(self, model: type[r.ReplyData]) -> None:
+        self.model = model
         self.done = threading.Event()
-        self.reply: m.ReplyMessage | None = None
+        self.reply: r.ReplyMessage[Any] | None = None
+
+
+class _Addressed(BaseModel):
+    """Just enough of a reply to find the request it answers."""
+
+    request_id: str
 
 
 class LoketClient:
@@ -89,6 +114,86 @@ class LoketClient:
 
     # --- requests ---------------------------------------------------------------------
 
+    @overload
+    def request(
+        self,
+        verb: TicketVerb,
+        *,
+        timeout: float = ...,
+        retries: int = ...,
+        request_id: str | None = ...,
+        **fields: Any,
+    ) -> r.ReplyMessage[r.TicketReply]: ...
+    @overload
+    def request(
+        self,
+        verb: Literal["check_in"],
+        *,
+        timeout: float = ...,
+        retries: int = ...,
+        request_id: str | None = ...,
+        **fields: Any,
+    ) -> r.ReplyMessage[r.CheckInResult]: ...
+    @overload
+    def request(
+        self,
+        verb: Literal["call_next"],
+        *,
+        timeout: float = ...,
+        retries: int = ...,
+        request_id: str | None = ...,
+        **fields: Any,
+    ) -> r.ReplyMessage[r.CallResult]: ...
+    @overload
+    def request(
+        self,
+        verb: Literal["counter_status"],
+        *,
+        timeout: float = ...,
+        retries: int = ...,
+        request_id: str | None = ...,
+        **fields: Any,
+    ) -> r.ReplyMessage[r.CounterStatusResult]: ...
+    @overload
+    def request(
+        self,
+        verb: Literal["lease_numbers"],
+        *,
+        timeout: float = ...,
+        retries: int = ...,
+        request_id: str | None = ...,
+        **fields: Any,
+    ) -> r.ReplyMessage[r.LeaseResult]: ...
+    @overload
+    def request(
+        self,
+        verb: Literal["ticket_status"],
+        *,
+        timeout: float = ...,
+        retries: int = ...,
+        request_id: str | None = ...,
+        **fields: Any,
+    ) -> r.ReplyMessage[r.TicketStatusResult]: ...
+    @overload
+    def request(
+        self,
+        verb: Literal["ticket_details"],
+        *,
+        timeout: float = ...,
+        retries: int = ...,
+        request_id: str | None = ...,
+        **fields: Any,
+    ) -> r.ReplyMessage[r.TicketDetailsResult]: ...
+    @overload
+    def request(
+        self,
+        verb: str,
+        *,
+        timeout: float = ...,
+        retries: int = ...,
+        request_id: str | None = ...,
+        **fields: Any,
+    ) -> r.ReplyMessage[Any]: ...
     def request(
         self,
         verb: str,
@@ -97,8 +202,9 @@ class LoketClient:
         retries: int = 2,
         request_id: str | None = None,
         **fields: Any,
-    ) -> m.ReplyMessage:
-        """Send a command and wait for its reply; retries reuse the request id, so the hub
+    ) -> r.ReplyMessage[Any]:
+        """Send a command and wait for its reply, its data read as the verb's reply model
+        (`replies.REPLIES`); retries reuse the request id, so the hub
         applies it once. Raises HubUnavailable when no reply comes, ValueError when the
         command is malformed (before anything is sent). Nothing is sent while offline;
         a command sent just before the link dropped may still arrive later: retry it
@@ -108,7 +214,7 @@ class LoketClient:
             raise ValueError(f"unknown command {verb!r}")
         rid = request_id or uuid.uuid4().hex
         payload = model(request_id=rid, **fields).model_dump_json(exclude_none=True).encode()
-        pending = _Pending()
+        pending = _Pending(r.REPLIES[verb])
         with self._lock:
             self._pending[rid] = pending
         try:
@@ -132,15 +238,23 @@ class LoketClient:
 
     def _replied(self, incoming: Incoming) -> None:
         try:
-            reply = m.ReplyMessage.model_validate_json(incoming.payload)
+            rid = _Addressed.model_validate_json(incoming.payload).request_id
         except ValidationError:
             log.warning("ignored a malformed reply on %s", incoming.topic)
             return
         with self._lock:
-            pending = self._pending.get(reply.request_id)
-        if pending is not None and pending.reply is None:
-            pending.reply = reply
-            pending.done.set()
+            pending = self._pending.get(rid)
+        if pending is None or pending.reply is not None:
+            return
+        try:
+            reply = r.ReplyMessage[pending.model].model_validate_json(  # type: ignore[name-defined]
+                incoming.payload
+            )
+        except ValidationError as error:
+            log.warning("ignored a malformed reply on %s: %s", incoming.topic, error)
+            return
+        pending.reply = reply
+        pending.done.set()
 
     # --- state ------------------------------------------------------------------------
 

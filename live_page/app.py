@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+from link.protocol.replies import LiveTicket, UnknownTicket
 from live_page.assets import CSP
 from live_page.http import HttpServer, Request, Response, Stream
 from live_page.link import HubLink
@@ -140,7 +141,7 @@ class LivePage:
             return await self._delay(request, token)
         if request.method not in ("GET", "HEAD"):
             return Response(405, b"GET only\n", headers={"Allow": "GET, HEAD"})
-        view = await self._view(token) if TOKEN.match(token) else {"expired": "unknown"}
+        view = await self._view(token) if TOKEN.match(token) else UnknownTicket()
         lang = self._language(request, view)
         if action == "/events":
             return self._events(token, lang, view)
@@ -160,7 +161,7 @@ class LivePage:
             note=note if note in NOTES else None,
             can_delay=token not in self._delayed,
         )
-        status = 503 if view is None else 404 if view.get("expired") == "unknown" else 200
+        status = 503 if view is None else 404 if isinstance(view, UnknownTicket) else 200
         return Response(status, html.encode(), HTML, dict(SECURITY_HEADERS))
 
     def _health(self) -> Response:
@@ -188,7 +189,7 @@ class LivePage:
             site.languages,
             asked=request.query.get("lang"),
             accept=request.headers.get("accept-language"),
-            ticket=(view or {}).get("language"),
+            ticket=view.language if isinstance(view, LiveTicket) else None,
             default=site.default_language,
         )
 

@@ -21,6 +21,7 @@ from typing import Any
 from link.client import HubUnavailable, LoketClient
 from link.mqtt import Broker
 from link.protocol import messages as m
+from link.protocol.replies import LiveTicket, ReplyMessage, TicketReply, UnknownTicket
 from link.protocol.topics import HUB_DEVICE, WEB_DEVICE
 from live_page.render import View, is_final
 
@@ -116,7 +117,7 @@ class HubLink:
         """The last view of `token`, without asking the hub."""
         with self._lock:
             if token in self._unknown:
-                return {"expired": "unknown"}
+                return UnknownTicket()
             return self._views.get(token)
 
     def lookup(self, token: str) -> View | None:
@@ -127,7 +128,7 @@ class HubLink:
         views = self._ask([token])
         return None if views is None else views.get(token)
 
-    def delay(self, token: str, minutes: int) -> m.ReplyMessage | None:
+    def delay(self, token: str, minutes: int) -> ReplyMessage[TicketReply] | None:
         """Ask the hub to hold the ticket for `minutes`; None when it does not answer."""
         try:
             reply = self.client.request(
@@ -144,7 +145,11 @@ class HubLink:
         if isinstance(message, m.CalledEvent):  # the called ticket's page first, at once
             number = message.call.number
             with self._lock:
-                self._urgent.update(t for t, v in self._views.items() if v.get("number") == number)
+                self._urgent.update(
+                    t
+                    for t, v in self._views.items()
+                    if isinstance(v, LiveTicket) and v.number == number
+                )
         self._poke.set()
 
     def _presence(self, status: m.DeviceStatus) -> None:
@@ -186,15 +191,15 @@ class HubLink:
                 self._answering = False
                 self._update_live()
                 return None
-            if not reply.ok:
+            if reply.data is None:
                 log.warning("the hub refused ticket_status: %s", reply.error)
                 return None
-            found.update(reply.data.get("tickets", {}))
+            found.update(reply.data.tickets)
         self._answering = True
         self._update_live()
         with self._lock:
             for token, view in found.items():
-                if view.get("expired") == "unknown":
+                if isinstance(view, UnknownTicket):
                     self._unknown[token] = None
                     while len(self._unknown) > UNKNOWN_KEPT:
                         self._unknown.popitem(last=False)

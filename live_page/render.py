@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from link.protocol.replies import LiveTicket, UnknownTicket
 from live_page.assets import SCRIPT, STYLE
 from live_page.texts import LANGUAGE_NAMES, clock_time, day_words, text, wait_words
-from queue_engine.domain.model import Site
+from queue_engine.domain.model import Site, TicketStatus
 
-View = dict[str, Any]
+#: A ticket as the hub's ticket_status reply gives it.
+View = LiveTicket | UnknownTicket
 #: Why a ticket's page stops updating for good (a no-show may still be reactivated).
 FINAL = frozenset({"done", "cancelled", "other_day", "unknown"})
 
@@ -28,23 +30,23 @@ class PageSettings:
 
 def is_final(view: View | None) -> bool:
     """Whether the ticket is over: nothing about it will change any more."""
-    return view is not None and view.get("expired") in FINAL
+    return view is not None and view.expired in FINAL
 
 
-def _service_name(settings: PageSettings, view: View, language: str) -> str:
-    service = settings.site.services.get(view.get("service_id") or "")
+def _service_name(settings: PageSettings, view: LiveTicket, language: str) -> str:
+    service = settings.site.services.get(view.service_id)
     return service.name(language, settings.site.default_language) if service else ""
 
 
-def _counter_name(settings: PageSettings, view: View) -> str:
-    counter = settings.site.counters.get(view.get("counter_id") or "")
-    return counter.name if counter else str(view.get("counter_name") or "")
+def _counter_name(settings: PageSettings, view: LiveTicket) -> str:
+    counter = settings.site.counters.get(view.counter_id or "")
+    return counter.name if counter else view.counter_name or ""
 
 
-def _head(view: View, settings: PageSettings, language: str, title: str | None = None) -> str:
+def _head(view: LiveTicket, settings: PageSettings, language: str, title: str | None = None) -> str:
     """The number (and the service) as the card's heading."""
     label = escape(title or text(language, "your_number"))
-    number = escape(view["number"])
+    number = escape(view.number)
     service = escape(_service_name(settings, view, language))
     return f'<h1>{label} <span class="num">{number}</span></h1><p class="svc">{service}</p>'
 
@@ -54,20 +56,22 @@ def _p(words: str, css: str = "") -> str:
     return f"<p{cls}>{escape(words)}</p>"
 
 
-def _waiting(settings: PageSettings, view: View, lang: str, token: str, can_delay: bool) -> str:
+def _waiting(
+    settings: PageSettings, view: LiveTicket, lang: str, token: str, can_delay: bool
+) -> str:
     parts = [_head(view, settings, lang)]
-    position = view.get("position")
+    position = view.position
     if position == 1:
         parts.append(_p(text(lang, "next"), "big"))
     elif position == 2:
         parts.append(_p(text(lang, "people_before_1"), "big"))
     elif position:
         parts.append(_p(text(lang, "people_before", n=position - 1), "big"))
-    if view.get("scheduled_at"):
+    if view.scheduled_at is not None:
         tz = settings.site.tz
-        parts.append(_p(text(lang, "appointment", time=clock_time(view["scheduled_at"], tz))))
-    if view.get("expected_wait_s") is not None:
-        parts.append(_p(text(lang, "wait", wait=wait_words(lang, view["expected_wait_s"]))))
+        parts.append(_p(text(lang, "appointment", time=clock_time(view.scheduled_at, tz))))
+    if view.expected_wait_s is not None:
+        parts.append(_p(text(lang, "wait", wait=wait_words(lang, view.expected_wait_s))))
     parts.append(_p(text(lang, "waiting_hint"), "hint"))
     if settings.allow_delay and can_delay:
         minutes = settings.delay_minutes
@@ -80,9 +84,9 @@ def _waiting(settings: PageSettings, view: View, lang: str, token: str, can_dela
     return f'<section class="card">{"".join(parts)}</section>'
 
 
-def _called(settings: PageSettings, view: View, lang: str) -> str:
+def _called(settings: PageSettings, view: LiveTicket, lang: str) -> str:
     counter = escape(_counter_name(settings, view))
-    again = _p(text(lang, "called_again")) if view.get("recall_count") else ""
+    again = _p(text(lang, "called_again")) if view.recall_count else ""
     return (
         f'<section class="card called">{_head(view, settings, lang, text(lang, "your_turn"))}'
         f'<p class="to">{escape(text(lang, "go_to"))} <strong class="ctr">{counter}</strong></p>'
@@ -91,15 +95,15 @@ def _called(settings: PageSettings, view: View, lang: str) -> str:
 
 
 def _over(settings: PageSettings, view: View, lang: str) -> str:
-    reason = view.get("expired") or "unknown"
-    if reason == "unknown" or not view.get("number"):
+    if isinstance(view, UnknownTicket) or view.expired is None:
         return (
             f'<section class="card over"><h1>{escape(text(lang, "unknown_title"))}</h1>'
             f"{_p(text(lang, 'unknown'))}</section>"
         )
+    reason = view.expired
     title = text(lang, "finished" if reason == "done" else "not_valid")
     if reason == "other_day":
-        words = text(lang, "other_day", day=day_words(lang, view["day"]))
+        words = text(lang, "other_day", day=day_words(lang, view.day.isoformat()))
     else:
         words = text(lang, reason)
     return f'<section class="card over">{_head(view, settings, lang, title)}{_p(words)}</section>'
@@ -110,16 +114,16 @@ def card(settings: PageSettings, view: View | None, lang: str, token: str,
     """The part of the page that changes: where the ticket stands."""
     if view is None:
         return f'<section class="card">{_p(text(lang, "unreachable"), "big")}</section>'
-    if view.get("expired"):
+    if isinstance(view, UnknownTicket) or view.expired:
         return _over(settings, view, lang)
-    status = view.get("status")
-    if status == "called":
+    status = view.status
+    if status is TicketStatus.CALLED:
         return _called(settings, view, lang)
-    if status == "serving":
+    if status is TicketStatus.SERVING:
         words = text(lang, "serving", counter=_counter_name(settings, view))
         return f'<section class="card">{_head(view, settings, lang)}{_p(words, "big")}</section>'
-    if status == "held":
-        until = view.get("hold_until")
+    if status is TicketStatus.HELD:
+        until = view.hold_until
         words = (
             text(lang, "held_until", time=clock_time(until, settings.site.tz))
             if until
@@ -133,19 +137,20 @@ def summary(settings: PageSettings, view: View | None, lang: str) -> str:
     """One sentence for screen readers, said when it changes (not on every update)."""
     if view is None:
         return text(lang, "unreachable")
-    if view.get("expired"):
-        reason = view["expired"]
-        if reason == "other_day" and view.get("day"):
-            return text(lang, "other_day", day=day_words(lang, view["day"]))
-        return text(lang, reason if reason != "unknown" else "unknown_title")
-    number = view["number"]
-    status = view.get("status")
-    if status == "called":
+    if isinstance(view, UnknownTicket):
+        return text(lang, "unknown_title")
+    if view.expired:
+        if view.expired == "other_day":
+            return text(lang, "other_day", day=day_words(lang, view.day.isoformat()))
+        return text(lang, view.expired)
+    number = view.number
+    status = view.status
+    if status is TicketStatus.CALLED:
         return f"{number}: {text(lang, 'your_turn')} {text(lang, 'go_to')} " + _counter_name(
             settings, view
         )
-    if status == "waiting" and view.get("position"):
-        position = view["position"]
+    if status is TicketStatus.WAITING and view.position:
+        position = view.position
         words = {1: text(lang, "next"), 2: text(lang, "people_before_1")}.get(
             position, text(lang, "people_before", n=position - 1)
         )
@@ -153,11 +158,11 @@ def summary(settings: PageSettings, view: View | None, lang: str) -> str:
     return f"{number}: " + card_words(settings, view, lang)
 
 
-def card_words(settings: PageSettings, view: View, lang: str) -> str:
+def card_words(settings: PageSettings, view: LiveTicket, lang: str) -> str:
     """The status sentence of a serving or held ticket."""
-    if view.get("status") == "serving":
+    if view.status is TicketStatus.SERVING:
         return text(lang, "serving", counter=_counter_name(settings, view))
-    until = view.get("hold_until")
+    until = view.hold_until
     if until:
         return text(lang, "held_until", time=clock_time(until, settings.site.tz))
     return text(lang, "held")
@@ -165,22 +170,25 @@ def card_words(settings: PageSettings, view: View, lang: str) -> str:
 
 def title(settings: PageSettings, view: View | None, lang: str) -> str:
     """The browser tab's title: the counter to go to once called, else the number."""
-    if view is None or not view.get("number"):
+    if not isinstance(view, LiveTicket):
         return settings.site.name
-    if view.get("status") == "called" and not view.get("expired"):
-        return f"▶ {_counter_name(settings, view)} \u2013 {view['number']}"
-    return f"{view['number']} \u2013 {settings.site.name}"
+    if _called_now(view):
+        return f"▶ {_counter_name(settings, view)} \u2013 {view.number}"
+    return f"{view.number} \u2013 {settings.site.name}"
+
+
+def _called_now(view: View | None) -> bool:
+    return isinstance(view, LiveTicket) and view.status is TicketStatus.CALLED and not view.expired
 
 
 def update(settings: PageSettings, view: View | None, lang: str, token: str, *, live: bool,
            updated: str, can_delay: bool = True) -> dict[str, Any]:  # fmt: skip
     """One update for an open page (sent as a server-sent event, or polled as JSON)."""
-    called = view is not None and view.get("status") == "called" and not view.get("expired")
     return {
         "html": card(settings, view, lang, token, can_delay),
         "title": title(settings, view, lang),
         "say": summary(settings, view, lang),
-        "alert": called,
+        "alert": _called_now(view),
         "live": live,
         "upd": text(lang, "updated", time=updated),
         "final": is_final(view),

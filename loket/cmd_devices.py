@@ -11,7 +11,10 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from provisioning.messages import Approved, DeviceRow, Listing, Revoked, Updated
 
 DEFAULT_DATA = "/var/lib/loket/provisioning"
 
@@ -53,8 +56,8 @@ def register(subparsers: Any) -> None:
     revoke.set_defaults(run=run_revoke)
 
 
-def _ask(args: argparse.Namespace, verb: str, **fields: Any) -> dict[str, Any] | None:
-    """The reply's data, or None after printing why it failed."""
+def _ask(args: argparse.Namespace, verb: str, **fields: Any) -> Any:
+    """The reply's typed data (`ADMIN_REPLIES[verb]`), or None after printing why it failed."""
     from provisioning.admin import HubUnreachable, ask
 
     try:
@@ -82,47 +85,51 @@ def run_approve(args: argparse.Namespace) -> int:
         "counter": args.counter,
         "zone": args.zone,
     }
-    data = _ask(args, "approve", **{k: v for k, v in fields.items() if v is not None})
+    data: Approved | None = _ask(
+        args, "approve", **{k: v for k, v in fields.items() if v is not None}
+    )
     if data is None:
         return int(args.status)
-    where = f", counter {data['counter']}" if data.get("counter") else ""
-    where += f", zone {data['zone']}" if data.get("zone") else ""
-    print(f"approved: {data['device']} ({data['role']}, {data['name']}{where})")
+    where = f", counter {data.counter}" if data.counter else ""
+    where += f", zone {data.zone}" if data.zone else ""
+    print(f"approved: {data.device} ({data.role.value}, {data.name}{where})")
     return 0
 
 
 def run_update(args: argparse.Namespace) -> int:
     """Change a device's name, counter or zone."""
     fields = {"device": args.device, "name": args.name, "counter": args.counter, "zone": args.zone}
-    data = _ask(args, "update", **{k: v for k, v in fields.items() if v is not None})
+    data: Updated | None = _ask(
+        args, "update", **{k: v for k, v in fields.items() if v is not None}
+    )
     if data is None:
         return int(args.status)
-    print(f"updated: {data['device']} ({data['name']})")
+    print(f"updated: {data.device} ({data.name})")
     return 0
 
 
 def run_revoke(args: argparse.Namespace) -> int:
     """Revoke a device."""
-    data = _ask(args, "revoke", device=args.device)
+    data: Revoked | None = _ask(args, "revoke", device=args.device)
     if data is None:
         return int(args.status)
-    print(f"revoked: {data['device']} (credentials removed, broker reloaded)")
+    print(f"revoked: {data.device} (credentials removed, broker reloaded)")
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the devices as a table (or JSON)."""
-    data = _ask(args, "list")
+    data: Listing | None = _ask(args, "list")
     if data is None:
         return int(args.status)
     if args.json:
-        print(json.dumps(data, indent=2))
+        print(json.dumps(data.model_dump(mode="json"), indent=2))
         return 0
-    print(table(data["devices"]))
-    for waiting in data["pending"]:
+    print(table(data.devices))
+    for waiting in data.pending:
         print(
-            f"waiting for approval: a {waiting['kind']} ({waiting['hostname'] or '?'}), "
-            f"{waiting['waiting_s']} s, expires in {waiting['expires_in']} s"
+            f"waiting for approval: a {waiting.kind.value} ({waiting.hostname or '?'}), "
+            f"{waiting.waiting_s} s, expires in {waiting.expires_in} s"
         )
     return 0
 
@@ -130,21 +137,22 @@ def run_list(args: argparse.Namespace) -> int:
 COLUMNS = ("id", "role", "name", "where", "state", "online", "last seen", "version", "printer")
 
 
-def table(devices: list[dict[str, Any]]) -> str:
+def table(devices: list[DeviceRow]) -> str:
     """Devices as aligned columns."""
     rows = [COLUMNS]
     for d in devices:
+        seen = d.last_seen.isoformat(timespec="seconds")[:19] if d.last_seen else "-"
         rows.append(
             (
-                d["id"],
-                d["role"],
-                d["name"],
-                d.get("counter") or d.get("zone") or "-",
-                d["state"],
-                "yes" if d["online"] else "no",
-                (d.get("last_seen") or "-")[:19],
-                d.get("version") or "-",
-                d.get("printer") or "-",
+                d.id,
+                d.role.value,
+                d.name,
+                d.counter or d.zone or "-",
+                d.state,
+                "yes" if d.online else "no",
+                seen,
+                d.version or "-",
+                d.printer or "-",
             )
         )
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(COLUMNS))]

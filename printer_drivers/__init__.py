@@ -1,8 +1,9 @@
 """Ticket printers: the ticket layout, ESC/POS through python-escpos, transports and status.
 
-How the kiosk prints a ticket, after the hub has stored it::
+How the kiosk prints a ticket, after the hub has stored it (the kiosk builds the
+printer-side `TicketPrint` from the hub's reply; this package knows nothing of the hub)::
 
-    ticket = ticket_from_reply(reply.data, site_config)
+    ticket = TicketPrint(site_name=…, number="P012", service_name=…, language="nl", issued_at=…)
     model = PrinterModel.from_profile(device.printer_profile)
     result = print_ticket(device.printer, ticket, model, timeout=8.0)
     if not result.ok:
@@ -43,7 +44,7 @@ from .logo import Logo, load_logo
 from .model import PrinterModel, UnknownProfile
 from .preview import preview_image, save_preview
 from .status import PrinterStatus, StatusReport, query_status
-from .ticket import DocumentList, TicketPrint, ticket_from_reply, ticket_url
+from .ticket import DocumentList, TicketPrint, ticket_url
 from .transports import Transport, open_transport
 
 __all__ = [
@@ -81,6 +82,5 @@ __all__ = [
     # Sample tickets for `loket printer test|preview`, benchmarks and the docs.
     "samples",
     "save_preview",
-    "ticket_from_reply",
     "ticket_url",
 ]

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from link.mqtt import Connection, Incoming
 from provisioning.hubside import admin_broker
-from provisioning.messages import AdminReply, AdminRequest
+from provisioning.messages import ADMIN_REPLIES, AdminReply, AdminRequest
 from provisioning.topics import ProvisioningTopics
 
 
@@ -22,11 +22,13 @@ class HubUnreachable(Exception):
 
 def ask(
     folder: str | os.PathLike[str], verb: str, timeout: float = 15.0, **fields: Any
-) -> AdminReply:
-    """Send one admin request to the hub and wait for its reply."""
+) -> AdminReply[Any]:
+    """Send one admin request to the hub and wait for its reply, its data typed by verb
+    (`ADMIN_REPLIES`)."""
     site, broker = admin_broker(folder)
     topics = ProvisioningTopics(site)
     request = AdminRequest(request_id=uuid.uuid4().hex, verb=verb, **fields)  # type: ignore[arg-type]
+    model: Any = AdminReply[ADMIN_REPLIES[verb]]  # type: ignore[valid-type]
     replies: queue.Queue[Incoming] = queue.Queue()
     connection = Connection(
         f"loket-{site}-admin-{secrets.token_hex(4)}", broker, on_message=replies.put
@@ -47,7 +49,7 @@ def ask(
                     f"the hub of site {site} did not answer within {timeout:g} s"
                 ) from None
             try:
-                reply = AdminReply.model_validate_json(incoming.payload)
+                reply: AdminReply[Any] = model.model_validate_json(incoming.payload)
             except ValidationError:
                 continue
             if reply.request_id == request.request_id:

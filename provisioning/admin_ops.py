@@ -5,11 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
+from link.protocol.roles import Role
 from link.protocol.topics import HUB_DEVICE, WEB_DEVICE
 from provisioning.broker_files import ADMIN, Account, BrokerFiles
-from provisioning.messages import AdminRequest, Bundle, EnrolReply
+from provisioning.messages import (
+    AdminData,
+    AdminRequest,
+    Approved,
+    Bundle,
+    DeviceRow,
+    DeviceState,
+    EnrolReply,
+    Listing,
+    PendingRow,
+    Revoked,
+    Updated,
+)
 from provisioning.pairing import Pairing
 from provisioning.passwords import hash_password, new_password
 from provisioning.registry import DeviceRecord, Registry, slug, stamp
@@ -59,9 +71,9 @@ class AdminOps:
         self.clear_device = clear_device
         self.deliver = deliver
 
-    def run(self, request: AdminRequest, now: datetime) -> dict[str, Any]:
+    def run(self, request: AdminRequest, now: datetime) -> AdminData:
         """Do what the request asks; OpError or PairingError when it cannot be done."""
-        verbs = {
+        verbs: dict[str, Callable[[AdminRequest, datetime], AdminData]] = {
             "approve": self.approve,
             "list": self.listing,
             "revoke": self.revoke,
@@ -75,7 +87,7 @@ class AdminOps:
 
     # --- the operations ---------------------------------------------------------------
 
-    def approve(self, r: AdminRequest, now: datetime) -> dict[str, Any]:
+    def approve(self, r: AdminRequest, now: datetime) -> Approved:
         """Give the device that shows `r.code` its role, name and credentials."""
         if not (r.code and r.role and r.name):
             raise OpError("invalid_request", "approve needs the pairing code, --role and --name")
@@ -129,15 +141,9 @@ class AdminOps:
             pending, record.id, bundle.model_dump_json().encode(), r.code, now
         )
         self.deliver(pending.client_id, answer)
-        return {
-            "device": record.id,
-            "role": record.role,
-            "name": record.name,
-            "counter": counter,
-            "zone": zone,
-        }
+        return Approved(device=record.id, role=r.role, name=record.name, counter=counter, zone=zone)
 
-    def update(self, r: AdminRequest, now: datetime) -> dict[str, Any]:
+    def update(self, r: AdminRequest, now: datetime) -> Updated:
         """Change a device's name, counter or zone; it receives its new configuration."""
         record = self._existing(r.device or r.name)
         counter, zone = self._placement(record.role, r, record)
@@ -147,47 +153,47 @@ class AdminOps:
             self.devices.enrol(record.device(self.registry.default_language))
             if record.has_credentials:
                 self.publish_config(record)
-        return {"device": record.id, "name": name, "counter": counter, "zone": zone}
+        return Updated(device=record.id, name=name, counter=counter, zone=zone)
 
-    def revoke(self, r: AdminRequest, now: datetime) -> dict[str, Any]:
+    def revoke(self, r: AdminRequest, now: datetime) -> Revoked:
         """Remove a device's credentials; the broker drops its session."""
         record = self._existing(r.device or r.name)
         self.registry.put(replace(record, password_hash=None, revoked_at=stamp(now)))
         self.write_broker_files()
         self.devices.revoke(record.id)
         self.clear_device(record.id)
-        return {"device": record.id}
+        return Revoked(device=record.id)
 
-    def listing(self, r: AdminRequest, now: datetime) -> dict[str, Any]:
+    def listing(self, r: AdminRequest, now: datetime) -> Listing:
         """Every device with its presence, and the requests waiting for approval."""
         rows = []
         for record in self.registry.records():
             presence = self.devices.presence(record.id)
             rows.append(
-                {
-                    "id": record.id,
-                    "role": record.role,
-                    "name": record.name,
-                    "counter": record.counter,
-                    "zone": record.zone,
-                    "state": _state(record),
-                    "online": bool(presence and presence.online),
-                    "last_seen": presence.last_seen.isoformat() if presence else None,
-                    "version": presence.version if presence else None,
-                    "printer": presence.printer if presence else None,
-                }
+                DeviceRow(
+                    id=record.id,
+                    role=record.role,
+                    name=record.name,
+                    counter=record.counter,
+                    zone=record.zone,
+                    state=_state(record),
+                    online=bool(presence and presence.online),
+                    last_seen=presence.last_seen if presence else None,
+                    version=presence.version if presence else None,
+                    printer=presence.printer if presence else None,
+                )
             )
         waiting = [
-            {
-                "kind": p.kind,
-                "hostname": p.hostname,
-                "version": p.version,
-                "waiting_s": int((now - p.created).total_seconds()),
-                "expires_in": int((p.expires - now).total_seconds()),
-            }
+            PendingRow(
+                kind=p.kind,
+                hostname=p.hostname,
+                version=p.version,
+                waiting_s=int((now - p.created).total_seconds()),
+                expires_in=int((p.expires - now).total_seconds()),
+            )
             for p in self.pairing.pending()
         ]
-        return {"devices": rows, "pending": waiting}
+        return Listing(devices=rows, pending=waiting)
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -202,9 +208,9 @@ class AdminOps:
     ) -> tuple[str | None, str | None]:
         counter = self._counter(r.counter) if r.counter else (existing and existing.counter)
         zone = self._zone(r.zone) if r.zone else (existing and existing.zone)
-        if role == "staff" and not counter:
+        if role == Role.STAFF and not counter:
             raise OpError("invalid_request", "a staff terminal needs --counter")
-        if role != "staff" and r.counter:
+        if role != Role.STAFF and r.counter:
             raise OpError("invalid_request", f"a {role} has no counter (only staff terminals)")
         return counter or None, zone or None
 
@@ -230,7 +236,7 @@ def _pick(kind: str, wanted: str, known: dict[str, str]) -> str:
     raise OpError("invalid_request", f"no {kind} {wanted!r} at this site (known: {choices})")
 
 
-def _state(record: DeviceRecord) -> str:
+def _state(record: DeviceRecord) -> DeviceState:
     if record.revoked_at is not None:
         return "revoked"
     return "enrolled" if record.has_credentials else "not enrolled"

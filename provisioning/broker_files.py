@@ -95,8 +95,8 @@ def acl_text(site: str, records: Iterable[DeviceRecord]) -> str:
         f"topic read {base}/state/#",
         f"topic read {topics.all_device_status}",
     ]
-    if WEB_DEVICE in ROLE_VERBS:  # the live ticket page's process, a service account
-        out += ["", *_device_lines(topics, DeviceRecord(WEB_DEVICE, WEB_DEVICE, "live page"))]
+    if Role.WEB in ROLE_VERBS:  # the live ticket page's process, a service account
+        out += ["", *_device_lines(topics, DeviceRecord(WEB_DEVICE, Role.WEB, "live page"))]
     for record in records:
         if record.password_hash and record.revoked_at is None:
             out += ["", *_device_lines(topics, record)]
@@ -105,7 +105,7 @@ def acl_text(site: str, records: Iterable[DeviceRecord]) -> str:
 
 def _device_lines(topics: Topics, record: DeviceRecord) -> list[str]:
     lines = [f"user {username(topics.site, record.id)}"]
-    verbs = sorted(ROLE_VERBS.get(Role(record.role), frozenset()))
+    verbs = sorted(ROLE_VERBS.get(record.role, frozenset()))
     lines += [f"topic write {topics.command(record.id, verb)}" for verb in verbs]
     lines += [
         f"topic read {topics.reply(record.id)}",
@@ -114,7 +114,7 @@ def _device_lines(topics: Topics, record: DeviceRecord) -> list[str]:
         f"topic read {topics.device_status(HUB_DEVICE)}",
         f"topic read {topics.base}/state/#",
     ]
-    if record.role in ("staff", "display"):
+    if record.role in (Role.STAFF, Role.DISPLAY):
         lines.append(f"topic read {topics.base}/events/#")
     return lines
 

@@ -27,7 +27,7 @@ from link.mqtt import Broker, Connection, Incoming
 from provisioning import sealing
 from provisioning.discovery import HubAnnouncement, discover
 from provisioning.files import private_dir, write_atomic, write_json
-from provisioning.messages import Bundle, EnrolReply, EnrolRequest, Role
+from provisioning.messages import Bundle, DeviceRole, EnrolReply, EnrolRequest
 from provisioning.topics import ENROL_CLIENT_PREFIX, ProvisioningTopics
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def store_credentials(data_dir: str | os.PathLike[str], bundle: Bundle) -> Crede
 
 
 def obtain_credentials(
-    device_kind: Role,
+    device_kind: DeviceRole,
     data_dir: str | os.PathLike[str],
     on_code: Callable[[str], None],
     *,
@@ -162,7 +162,7 @@ class _Attempt:
 
     MAX_BAD_ANSWERS = 3
 
-    def __init__(self, kind: Role, hub: HubAnnouncement, version: str | None) -> None:
+    def __init__(self, kind: DeviceRole, hub: HubAnnouncement, version: str | None) -> None:
         self.kind = kind
         self.hub = hub
         self.version = version

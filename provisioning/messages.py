@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from link.protocol.messages import Id, Language
+from link.protocol.roles import Role
 
-Role = Literal["kiosk", "staff", "display"]
-ROLES: tuple[Role, ...] = ("kiosk", "staff", "display")
+#: The roles a device is enrolled with (`web`, the live page, is the hub's own device).
+DeviceRole = Literal[Role.KIOSK, Role.STAFF, Role.DISPLAY]
+ROLES: tuple[DeviceRole, ...] = (Role.KIOSK, Role.STAFF, Role.DISPLAY)
 #: 16 random bytes as hex: the enrolment's id, also the MQTT client id's tail.
 Nonce = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
 B64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/=]{1,8192}$")]
@@ -34,7 +36,7 @@ class EnrolRequest(_Message):
 
     type: Literal["request", "ack"] = "request"
     nonce: Nonce
-    kind: Role
+    kind: DeviceRole
     public_key: B64
     verifier: B64
     hostname: Short | None = None
@@ -59,7 +61,7 @@ class Bundle(_Message):
 
     site: Id
     device_id: Id
-    role: Role
+    role: DeviceRole
     name: str
     counter: Id | None = None
     zone: Id | None = None
@@ -76,7 +78,7 @@ class AdminRequest(_Message):
     request_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     verb: Literal["approve", "list", "revoke", "update"]
     code: Short | None = None
-    role: Role | None = None
+    role: DeviceRole | None = None
     name: Short | None = None
     device: Short | None = None
     counter: Short | None = None
@@ -91,12 +93,88 @@ class AdminError(_Message):
     retry_after: int | None = None
 
 
-class AdminReply(_Message):
+class AdminData(BaseModel):
+    """Base of the data of each admin reply: closed and immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Approved(AdminData):
+    """approve: the device now enrolled, and where it works."""
+
+    device: str
+    role: DeviceRole
+    name: str
+    counter: str | None = None
+    zone: str | None = None
+
+
+class Updated(AdminData):
+    """update: the device's name and place now."""
+
+    device: str
+    name: str
+    counter: str | None = None
+    zone: str | None = None
+
+
+class Revoked(AdminData):
+    """revoke: the device whose credentials were removed."""
+
+    device: str
+
+
+DeviceState = Literal["enrolled", "not enrolled", "revoked"]
+
+
+class DeviceRow(AdminData):
+    """One device in the listing, with its presence."""
+
+    id: str
+    role: Role
+    name: str
+    counter: str | None = None
+    zone: str | None = None
+    state: DeviceState
+    online: bool = False
+    last_seen: datetime | None = None
+    version: str | None = None
+    printer: str | None = None
+
+
+class PendingRow(AdminData):
+    """A device waiting for approval (shown by its pairing code, never listed by it)."""
+
+    kind: DeviceRole
+    hostname: str | None = None
+    version: str | None = None
+    waiting_s: int
+    expires_in: int
+
+
+class Listing(AdminData):
+    """list: every device, and the requests waiting for approval."""
+
+    devices: list[DeviceRow]
+    pending: list[PendingRow]
+
+
+#: The data model of each admin verb's reply.
+ADMIN_REPLIES: dict[str, type[AdminData]] = {
+    "approve": Approved,
+    "list": Listing,
+    "revoke": Revoked,
+    "update": Updated,
+}
+A = TypeVar("A", bound=AdminData)
+
+
+class AdminReply(_Message, Generic[A]):
     """admin/reply: the answer to one admin request."""
 
     request_id: str
     ok: bool
-    data: dict[str, Any] = {}
+    data: A | None = None
     error: AdminError | None = None
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from provisioning import sealing
-from provisioning.messages import EnrolReply, EnrolRequest
+from provisioning.messages import DeviceRole, EnrolReply, EnrolRequest
 
 
 class PairingError(Exception):
@@ -35,7 +35,7 @@ class Pending:
 
     client_id: str
     nonce: str
-    kind: str
+    kind: DeviceRole
     public_key: bytes
     verifier: bytes
     hostname: str | None

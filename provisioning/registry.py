@@ -30,7 +30,7 @@ class DeviceRecord:
     """One device: who it is, where it works, and its broker credential (hashed)."""
 
     id: str
-    role: str
+    role: Role
     name: str
     counter: str | None = None
     zone: str | None = None
@@ -42,6 +42,9 @@ class DeviceRecord:
     hostname: str | None = None
     revision: int = 0
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role", Role(self.role))  # read back from JSON as text
+
     @property
     def has_credentials(self) -> bool:
         """Whether the broker lets it in."""
@@ -50,7 +53,7 @@ class DeviceRecord:
     def device(self, default_language: str) -> Device:
         """The hub's view of it."""
         languages = self.settings.get("languages") or [default_language]
-        return Device(self.id, Role(self.role), self.counter, self.zone, languages[0])
+        return Device(self.id, self.role, self.counter, self.zone, languages[0])
 
 
 def slug(name: str) -> str:
@@ -88,7 +91,7 @@ class Registry:
             if d.id not in registry._records:
                 settings = d.model_dump(mode="json", include=set(SETTINGS), exclude_none=True)
                 registry._records[d.id] = DeviceRecord(
-                    d.id, d.role, d.name, d.counter, d.zone, settings, source="site"
+                    d.id, Role(d.role), d.name, d.counter, d.zone, settings, source="site"
                 )
         registry.save()
         return registry

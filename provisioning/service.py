@@ -13,6 +13,7 @@ import queue
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -164,7 +165,7 @@ class ProvisioningService:
         now = self.clock()
         try:
             data = self.ops.run(request, now)
-            reply = AdminReply(request_id=request.request_id, ok=True, data=data)
+            reply: AdminReply[Any] = AdminReply(request_id=request.request_id, ok=True, data=data)
         except OpError as error:
             reply = AdminReply(
                 request_id=request.request_id,
@@ -195,7 +196,7 @@ def config_message(site: str, record: DeviceRecord, now: datetime) -> DeviceConf
     return DeviceConfigMessage(
         site=site,
         device=record.id,
-        role=record.role,  # type: ignore[arg-type]
+        role=record.role,
         name=record.name,
         counter=record.counter,
         zone=record.zone,

@@ -10,14 +10,39 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from link.protocol import messages as m
+from link.protocol.replies import (
+    CallResult,
+    CheckInResult,
+    ReplyData,
+    TicketDetailsResult,
+    TicketReply,
+    TicketView,
+)
+from queue_engine.domain.model import PriorityClass, TicketStatus
 from staff_terminal.desk import DeskConfig
 from staff_terminal.texts import LANGUAGE_NAMES
 
 Row = dict[str, Any]
 
 
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+@dataclass(frozen=True)
+class PartialTicket:
+    """The counter's ticket as its retained state tells it, until the details arrive."""
+
+    number: str
+    status: TicketStatus | None
+    service_id: str
+    visit_services: tuple[str, ...] = ()
+
+
+Current = TicketView | PartialTicket
+
+
+def reply_ticket(data: ReplyData | None) -> TicketView | None:
+    """The ticket a reply describes, if it describes one."""
+    if isinstance(data, TicketReply | CallResult | CheckInResult | TicketDetailsResult):
+        return data.ticket
+    return None
 
 
 def minutes(seconds: float, t: dict[str, str]) -> str:
@@ -25,45 +50,52 @@ def minutes(seconds: float, t: dict[str, str]) -> str:
     return t["minutes"].format(n=max(0, math.ceil(seconds / 60)))
 
 
-def ticket_facts(
-    view: dict[str, Any], desk: DeskConfig, t: dict[str, str], language: str
-) -> list[Row]:
+def ticket_facts(view: Current, desk: DeskConfig, t: dict[str, str], language: str) -> list[Row]:
     """The current ticket as label/value rows: status, service, wait, language, appointment…"""
-    tz = ZoneInfo(desk.timezone)
-    service = desk.service(view.get("service_id", ""))
+    service = desk.service(view.service_id)
+    status = view.status.value if view.status else ""
+    name = view.service_name if isinstance(view, TicketView) else ""
     rows = [
-        ("status", t.get(f"status_{view.get('status')}", view.get("status", ""))),
-        ("to_service", service.name(language) if service else view.get("service_name", "")),
+        ("status", t.get(f"status_{status}", status)),
+        ("to_service", service.name(language) if service else name),
     ]
-    called, queued = _time(view.get("called_at")), _time(view.get("queued_since"))
-    if called and queued:
-        rows.append(("waited", minutes((called - queued).total_seconds(), t)))
-    if view.get("language"):
-        rows.append(("ticket_language", LANGUAGE_NAMES.get(view["language"], view["language"])))
-    scheduled = _time(view.get("scheduled_at"))
-    rows.append(
-        ("appointment", scheduled.astimezone(tz).strftime("%H:%M") if scheduled else t["walk_in"])
-    )
-    if view.get("priority") == "priority":
-        rows.append(("priority", t["yes"]))
-    if view.get("channel"):
-        rows.append(("channel", t.get(f"channel_{view['channel']}", view["channel"])))
-    if view.get("recall_count"):
-        rows.append(("recalls", str(view["recall_count"])))
-    visit = [desk.service(sid) for sid in view.get("visit_services", [])]
-    if visit:
-        rows.append(("visit", ", ".join(s.name(language) for s in visit if s)))
-    if view.get("transfers"):
-        notes = view.get("transfer_notes")
-        shown = " / ".join(notes) if notes else t["notes_missing"].format(count=view["transfers"])
-        rows.append(("transfers", shown))
+    if isinstance(view, TicketView):
+        rows += _view_facts(view, desk, t, language)
     return [{"label": t[key], "value": value} for key, value in rows]
 
 
-def documents_text(view: dict[str, Any], desk: DeskConfig, language: str) -> str:
+def _view_facts(
+    view: TicketView, desk: DeskConfig, t: dict[str, str], language: str
+) -> list[tuple[str, str]]:
+    tz = ZoneInfo(desk.timezone)
+    rows = []
+    if view.called_at:
+        rows.append(("waited", minutes((view.called_at - view.queued_since).total_seconds(), t)))
+    if view.language:
+        rows.append(("ticket_language", LANGUAGE_NAMES.get(view.language, view.language)))
+    scheduled = view.scheduled_at
+    rows.append(
+        ("appointment", scheduled.astimezone(tz).strftime("%H:%M") if scheduled else t["walk_in"])
+    )
+    if view.priority is PriorityClass.PRIORITY:
+        rows.append(("priority", t["yes"]))
+    rows.append(("channel", t.get(f"channel_{view.channel.value}", view.channel.value)))
+    if view.recall_count:
+        rows.append(("recalls", str(view.recall_count)))
+    visit = [desk.service(sid) for sid in view.visit_services]
+    if visit:
+        rows.append(("visit", ", ".join(s.name(language) for s in visit if s)))
+    if view.transfers:
+        notes = view.transfer_notes
+        shown = " / ".join(notes) if notes else t["notes_missing"].format(count=view.transfers)
+        rows.append(("transfers", shown))
+    return rows
+
+
+def documents_text(view: Current, desk: DeskConfig, language: str) -> str:
     """The documents to check for the ticket's service and the rest of its visit."""
     lines = []
-    for sid in [view.get("service_id", ""), *view.get("visit_services", [])]:
+    for sid in [view.service_id, *view.visit_services]:
         service = desk.service(sid)
         if service is None:
             continue
@@ -112,11 +144,12 @@ class CounterFigures:
     service_seconds: list[float] = field(default_factory=list)
     _started: dict[str, datetime] = field(default_factory=dict)
 
-    def record(self, verb: str, data: dict[str, Any], now: datetime, today: date) -> None:
+    def record(self, verb: str, data: ReplyData | None, now: datetime, today: date) -> None:
         """Count one successful command (`now` is this terminal's clock)."""
         if self.day != today:
             self._new_day(today)
-        number = (data.get("ticket") or {}).get("number")
+        ticket = reply_ticket(data)
+        number = ticket.number if ticket else None
         if verb in ("call_next", "call_ticket") and number:
             self.called += 1
             self._started[number] = now

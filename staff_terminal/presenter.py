@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -18,15 +18,21 @@ from zoneinfo import ZoneInfo
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, DictProperty, ListProperty, StringProperty
 
+from link.client import HubUnavailable
 from link.protocol import messages as m
+from link.protocol.replies import CounterStatusResult, ReplyData, TicketView
 from link.protocol.topics import HUB_DEVICE
+from queue_engine.domain.model import TicketStatus
 from staff_terminal import theme
 from staff_terminal.desk import DeskConfig
 from staff_terminal.details import (
     CounterFigures,
+    Current,
+    PartialTicket,
     documents_text,
     hub_figure_rows,
     queue_rows,
+    reply_ticket,
     ticket_facts,
 )
 from staff_terminal.forms import Form, IssueForm, PromptForm, issue_form, transfer_form
@@ -101,7 +107,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         self.figures_today = CounterFigures()
         #: True once the hub sends this counter's figures (then they replace the local count).
         self._hub_figures = False
-        self.current: dict[str, Any] | None = None
+        self.current: Current | None = None
         self.form: Form | None = None
         self._tz = ZoneInfo(desk.timezone)
         self._services: m.ServicesState | None = None
@@ -137,17 +143,16 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         self._set_status(state.status.value)
         if state.ticket is None:
             self.current = None
-        elif self.current is None or self.current.get("number") != state.ticket:
+        elif self.current is None or self.current.number != state.ticket:
             service = self.desk.service_of(state.ticket)
-            self.current = {
-                "number": state.ticket,
-                "status": state.ticket_status,
-                "service_id": service.id if service else "",
-                "partial": True,
-            }
+            self.current = PartialTicket(
+                state.ticket, state.ticket_status, service.id if service else ""
+            )
             self._ask_details(state.ticket)
-        else:
-            self.current["status"] = state.ticket_status
+        elif isinstance(self.current, PartialTicket):
+            self.current = replace(self.current, status=state.ticket_status)
+        elif state.ticket_status is not None:
+            self.current = self.current.model_copy(update={"status": state.ticket_status})
         self._show_ticket()
 
     def move_to(self, desk: DeskConfig) -> None:
@@ -201,7 +206,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         if self.current is None:
             self._feedback("error", self.t["no_current"])
             return
-        here = self.current.get("service_id", "")
+        here = self.current.service_id
         self._open_form(transfer_form(self.desk, here, self.t, self.language))
 
     def call_ticket(self) -> None:
@@ -313,10 +318,11 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         another terminal, the hub); quietly: it only fills in the details."""
 
         def filled(outcome: Outcome) -> None:
-            if not isinstance(outcome, m.ReplyMessage) or not outcome.ok:
+            if isinstance(outcome, HubUnavailable):
                 return
-            ticket = outcome.data.get("ticket") or {}
-            if self.current is not None and self.current.get("number") == ticket.get("number"):
+            ticket = reply_ticket(outcome.data)
+            current = self.current
+            if ticket is not None and current is not None and current.number == ticket.number:
                 self.current = ticket
                 self._show_ticket()
 
@@ -326,7 +332,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         self._inflight = None
         self.busy = False
         action = self._action_name(sent.verb, sent.fields)
-        if not isinstance(outcome, m.ReplyMessage):
+        if isinstance(outcome, HubUnavailable):
             self._retry = sent
             self.can_retry, self.retry_disabled = True, False
             self._feedback("error", self.t["no_answer"].format(action=action))
@@ -343,20 +349,20 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
             self.figures = self.figures_today.rows(self.t)
         self._applied(sent, outcome.data, action)
 
-    def _applied(self, sent: Sent, data: dict[str, Any], action: str) -> None:
-        ticket = data.get("ticket")
-        number = ticket["number"] if ticket else ""
-        if sent.verb == "counter_status":
-            self._set_status(data.get("status", sent.fields["status"]))
+    def _applied(self, sent: Sent, data: ReplyData | None, action: str) -> None:
+        ticket = reply_ticket(data)
+        number = ticket.number if ticket else ""
+        if isinstance(data, CounterStatusResult):
+            self._set_status(data.status.value)
             status = self.t[f"counter_{self.counter_status}"]
             self._feedback("ok", self.t["counter_now"].format(status=status))
         elif sent.verb == "call_next" and ticket is None:
             self._feedback("info", self.t["nobody"])
         elif sent.verb == "issue_ticket" and ticket:
             self._feedback("ok", self._issued(ticket))
-        elif sent.verb == "finish" and ticket and ticket.get("status") == "waiting":
-            service = self.desk.service(ticket["service_id"])
-            name = service.name(self.language) if service else ticket["service_id"]
+        elif sent.verb == "finish" and ticket and ticket.status is TicketStatus.WAITING:
+            service = self.desk.service(ticket.service_id)
+            name = service.name(self.language) if service else ticket.service_id
             self._feedback("ok", self.t["moved_on"].format(number=number, service=name))
         else:
             self._feedback("ok", self.t["done"].format(action=action, number=number).strip())
@@ -366,13 +372,13 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
             self.current = None
         self._show_ticket()
 
-    def _issued(self, ticket: dict[str, Any]) -> str:
-        channel = self.t.get(f"channel_{ticket.get('channel')}", ticket.get("channel", ""))
+    def _issued(self, ticket: TicketView) -> str:
+        channel = self.t.get(f"channel_{ticket.channel.value}", ticket.channel.value)
         wait = ""
-        if ticket.get("position") is not None:
-            minutes = round((ticket.get("expected_wait_s") or 0) / 60)
-            wait = self.t["position"].format(position=ticket["position"], minutes=minutes)
-        return self.t["issued"].format(number=ticket["number"], channel=channel, wait=wait)
+        if ticket.position is not None:
+            minutes = round((ticket.expected_wait_s or 0) / 60)
+            wait = self.t["position"].format(position=ticket.position, minutes=minutes)
+        return self.t["issued"].format(number=ticket.number, channel=channel, wait=wait)
 
     # --- what is shown --------------------------------------------------------------
 
@@ -405,9 +411,9 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
             self.ticket_number, self.documents = "", ""
             self.ticket_facts = [{"label": "", "value": self.t["no_ticket"]}]
             return
-        self.ticket_number = ticket["number"]
+        self.ticket_number = ticket.number
         self.ticket_facts = ticket_facts(ticket, self.desk, self.t, self.language)
-        if ticket.get("partial"):
+        if isinstance(ticket, PartialTicket):
             self.ticket_facts = [
                 *self.ticket_facts[:2],
                 {"label": "", "value": self.t["details_missing"]},

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from link.client import HubUnavailable
-from link.protocol import messages as m
+from link.protocol.replies import ReplyMessage
 
 Deliver = Callable[[Callable[[], None]], None]
-Outcome = m.ReplyMessage | HubUnavailable
+Outcome = ReplyMessage[Any] | HubUnavailable
 Done = Callable[[Outcome], None]
 
 
@@ -24,7 +24,7 @@ class Requester(Protocol):
 
 def _outcome(requester: Requester, verb: str, request_id: str, fields: dict[str, Any]) -> Outcome:
     try:
-        reply: m.ReplyMessage = requester.request(verb, request_id=request_id, **fields)
+        reply: ReplyMessage[Any] = requester.request(verb, request_id=request_id, **fields)
     except HubUnavailable as gone:
         return gone
     return reply

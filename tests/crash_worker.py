@@ -29,8 +29,8 @@ _out = threading.Lock()
 
 def ack(actor: str, reply: Reply) -> None:
     """Report a finished command; one write per line so lines never interleave."""
-    ticket = reply.data.get("ticket") if reply.ok else None
-    tid, number = (ticket["id"], ticket["number"]) if ticket else ("-", "-")
+    ticket = reply.data.ticket if reply.ok else None
+    tid, number = (ticket.id, ticket.number) if ticket else ("-", "-")
     line = f"ACK {actor} {reply.request_id} {int(reply.ok)} {tid} {number}\n"
     with _out:
         sys.stdout.write(line)

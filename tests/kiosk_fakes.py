@@ -1,7 +1,7 @@
 """In-memory stand-ins for the hub, the printer and speech, following their real APIs.
 
-For the presenter's tests, and to try the screens without a hub (`loket kiosk --demo`).
-Requests are checked against the protocol's schemas where the verb is known to it.
+For the presenter's tests. Requests are checked against the protocol's schemas, and the
+replies are built through the protocol's reply models, as a real hub's are.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ import itertools
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk.hub import HubUnavailable
 from kiosk.printing import PrintOutcome
 from link.protocol import messages as m
+from link.protocol.replies import REPLIES, ErrorBody, ReplyMessage
 from printer_drivers import PrinterStatus, TicketPrint
 from siteconfig import SiteConfig
 
@@ -38,11 +39,13 @@ class FakeHub:
     tickets: list[dict[str, Any]] = field(default_factory=list)
     leases: dict[str, list[str]] = field(default_factory=dict)
     _seq: dict[str, int] = field(default_factory=dict)
-    _answers: dict[str, m.ReplyMessage] = field(default_factory=dict)
+    _answers: dict[str, ReplyMessage[Any]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def request(self, verb: str, *, request_id: str | None = None, **fields: Any) -> Any:
+    def request(
+        self, verb: str, *, request_id: str | None = None, **fields: Any
+    ) -> ReplyMessage[Any]:
         if not self.online or self.silent:
             raise HubUnavailable(f"{verb}: no reply")
         rid = request_id or uuid.uuid4().hex
@@ -53,10 +56,10 @@ class FakeHub:
             if rid in self._answers:
                 return self._answers[rid]
             data, error = getattr(self, f"_{verb}")(**fields)
-            reply = (
-                m.ReplyMessage(request_id=rid, ok=True, data=data)
-                if error is None
-                else m.ReplyMessage(request_id=rid, ok=False, error=error)
+            model: Any = ReplyMessage[REPLIES[verb]]  # type: ignore[valid-type]
+            body = {"data": data} if error is None else {"error": error}
+            reply: ReplyMessage[Any] = model.model_validate(
+                {"request_id": rid, "ok": error is None, **body}
             )
             self._answers[rid] = reply
             return reply
@@ -112,7 +115,9 @@ class FakeHub:
             "kind": "walk_in",
             "priority": "normal",
             "language": language,
+            "channel": "kiosk",
             "issued_at": self.clock().isoformat(),
+            "queued_since": self.clock().isoformat(),
             "scheduled_at": None,
             "position": waiting + 1,
             "expected_wait_s": waiting * 300,
@@ -126,7 +131,7 @@ class FakeHub:
         if service_id in self.unavailable:
             reason, when = self.unavailable[service_id]
             details = {"reason": reason, "next_available": when}
-            return None, m.ErrorBody(code="not_available", message=reason, details=details)
+            return None, ErrorBody(code="not_available", message=reason, details=details)
         view = self._view(
             service_id, self._number(service_id), language, priority=kw.get("priority", "normal")
         )
@@ -138,9 +143,7 @@ class FakeHub:
             booking = {"refused": "unknown_code"}
         if "refused" in booking:
             details = {"reason": booking["refused"], "when": booking.get("when")}
-            error = m.ErrorBody(
-                code="check_in_refused", message=booking["refused"], details=details
-            )
+            error = ErrorBody(code="check_in_refused", message=booking["refused"], details=details)
             return None, error
         data = dict(booking)
         first = data["appointments"][0]
@@ -165,25 +168,26 @@ class FakeHub:
         service = self._service(service_id)
         numbers = [self._number(service_id) for _ in range(count)]
         self.leases.setdefault(service_id, []).extend(numbers)
-        day = self.clock().date().isoformat()
+        now = self.clock()
         return {
+            "lease_id": uuid.uuid4().hex[:16],
             "service_id": service_id,
             "prefix": service.prefix,
-            "day": day,
+            "day": now.date().isoformat(),
             "numbers": numbers,
-            "expires_at": None,
+            "expires_at": (now + timedelta(days=1)).isoformat(),
         }, None
 
     def _submit_offline_ticket(
         self, service_id: str, number: str, issued_at: str, language: str = "nl", **kw: Any
     ) -> Any:
         if number not in self.leases.get(service_id, []):
-            error = m.ErrorBody(code="invalid_command", message=f"{number} was not leased")
+            error = ErrorBody(code="invalid_command", message=f"{number} was not leased")
             return None, error
         if any(t["number"] == number for t in self.tickets):
-            error = m.ErrorBody(code="invalid_transition", message=f"{number} already handed in")
+            error = ErrorBody(code="invalid_transition", message=f"{number} already handed in")
             return None, error
-        view = self._view(service_id, number, language, issued_at=issued_at, offline=True)
+        view = self._view(service_id, number, language, issued_at=issued_at)
         return {"ticket": view}, None
 
 

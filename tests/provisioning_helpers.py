@@ -44,7 +44,7 @@ class Rig:
         """The broker, without credentials."""
         return self.mosquitto.broker
 
-    def admin(self, verb: str, **fields: Any) -> AdminReply:
+    def admin(self, verb: str, **fields: Any) -> AdminReply[Any]:
         """What `loket devices VERB` asks."""
         return ask(self.folder, verb, timeout=10, **fields)
 

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from link.protocol.replies import TicketView
 from queue_engine.domain import commands as c
 from queue_engine.domain.model import (
     Counter,
@@ -101,17 +102,18 @@ class Desk:
     prefix: str = "r"
     ids: itertools.count[int] = field(default_factory=itertools.count)
 
-    def run(self, command: type[c.Command], **kw: Any) -> Reply:
+    def run(self, command: type[c.Command], **kw: Any) -> Reply[Any]:
         kw.setdefault("request_id", f"{self.prefix}{next(self.ids)}")
         return self.engine.execute(command(**kw), self.now)
 
-    def ok(self, command: type[c.Command], **kw: Any) -> dict[str, Any]:
+    def ok(self, command: type[c.Command], **kw: Any) -> Any:
+        """The typed data of a command that must work."""
         reply = self.run(command, **kw)
         assert reply.ok, reply.error
         return reply.data
 
-    def issue(self, service: str = "passport", **kw: Any) -> dict[str, Any]:
-        ticket: dict[str, Any] = self.ok(c.IssueTicket, service_id=service, **kw)["ticket"]
+    def issue(self, service: str = "passport", **kw: Any) -> TicketView:
+        ticket: TicketView = self.ok(c.IssueTicket, service_id=service, **kw).ticket
         return ticket
 
     def open(self, *counters: str) -> None:

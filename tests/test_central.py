@@ -64,7 +64,7 @@ class Site:
         for _ in range(count):
             assert self.kiosk.request("issue_ticket", service_id=self.service).ok
         for _ in range(served):
-            assert self.staff.request("call_next").data["ticket"]
+            assert self.staff.request("call_next").data.ticket
             assert self.staff.request("start").ok
             assert self.staff.request("finish").ok
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from link.protocol.replies import Documents, ImportCounts, Offer
 from queue_engine.domain import commands as c
 from queue_engine.domain.checkin import normalize_code
 from queue_engine.domain.model import Appointment, AppointmentStatus
@@ -50,24 +51,24 @@ def test_codes_tolerate_case_spaces_and_confusable_characters(typed: str, stored
 
 def test_all_of_todays_appointments_make_one_visit_and_one_ticket(booked: Desk) -> None:
     data = booked.ok(c.CheckIn, booking_code="bx 7q40", language="en")
-    ticket = data["ticket"]
-    assert ticket["number"] == "B001" and ticket["kind"] == "appointment"
-    assert ticket["visit_services"] == ["eid"]
-    assert [a["services"] for a in data["appointments"]] == [["births"], ["eid"]]
-    assert data["documents"] == [
-        {"service_id": "births", "service_name": "Births", "items": ["Parents' ID cards"]}
+    ticket = data.ticket
+    assert ticket.number == "B001" and ticket.kind == "appointment"
+    assert ticket.visit_services == ["eid"]
+    assert [a.services for a in data.appointments] == [["births"], ["eid"]]
+    assert data.documents == [
+        Documents(service_id="births", service_name="Births", items=["Parents' ID cards"])
     ]
-    assert data["offers"] == [
-        {"service_id": "childcare", "service_name": "Childcare", "because_of": "births"}
+    assert data.offers == [
+        Offer(service_id="childcare", service_name="Childcare", because_of="births")
     ]
     statuses = {a.id: a.status for a in booked.engine.state.appointments.values()}
     assert statuses["a1"] is statuses["a2"] is AppointmentStatus.CHECKED_IN
 
 
 def test_checking_in_again_gives_the_same_ticket(booked: Desk) -> None:
-    first = booked.ok(c.CheckIn, booking_code="BX7Q4O")["ticket"]
+    first = booked.ok(c.CheckIn, booking_code="BX7Q4O").ticket
     again = booked.ok(c.CheckIn, booking_code="BX7Q4O")
-    assert again["ticket"]["id"] == first["id"] and again["already_checked_in"]
+    assert again.ticket.id == first.id and again.already_checked_in
 
 
 @pytest.mark.parametrize(
@@ -86,49 +87,49 @@ def test_refusals_say_why_and_what_to_do(
     booked.now = local(when)
     reply = booked.run(c.CheckIn, booking_code=code)
     assert reply.error_code == "check_in_refused"
-    assert reply.error["details"]["reason"] == reason
-    assert hint in reply.error["message"]
+    assert reply.error.details["reason"] == reason
+    assert hint in reply.error.message
 
 
 def test_due_appointment_goes_before_walk_ins_early_one_only_when_idle(booked: Desk) -> None:
     booked.open("c3")
     walk_in = booked.issue("eid")
-    visit = booked.ok(c.CheckIn, booking_code="BX7Q4O")["ticket"]  # births at 10:20
-    assert booked.ok(c.CallNext, counter_id="c3")["ticket"]["number"] == walk_in["number"]
+    visit = booked.ok(c.CheckIn, booking_code="BX7Q4O").ticket  # births at 10:20
+    assert booked.ok(c.CallNext, counter_id="c3").ticket.number == walk_in.number
     booked.ok(c.StartService, counter_id="c3")
-    assert booked.ok(c.CallNext, counter_id="c3")["tier"] == "early_appointment"
+    assert booked.ok(c.CallNext, counter_id="c3").tier == "early_appointment"
     booked.ok(c.MarkNoShow, counter_id="c3")
-    booked.ok(c.Reactivate, ticket_id=visit["id"])
+    booked.ok(c.Reactivate, ticket_id=visit.id)
     booked.issue("eid")
     booked.now = local("2026-12-01 10:16")  # due from 10:15
     called = booked.ok(c.CallNext, counter_id="c3")
-    assert (called["ticket"]["number"], called["tier"]) == (visit["number"], "appointment")
+    assert (called.ticket.number, called.tier) == (visit.number, "appointment")
 
 
 def test_finishing_a_visit_moves_it_to_its_next_service_keeping_its_place(booked: Desk) -> None:
     booked.open("c2", "c4")
-    visit = booked.ok(c.CheckIn, booking_code="BX7Q4O")["ticket"]
+    visit = booked.ok(c.CheckIn, booking_code="BX7Q4O").ticket
     booked.now = local("2026-12-01 10:18")
     later = booked.issue("eid")
-    assert booked.ok(c.CallNext, counter_id="c4")["ticket"]["id"] == visit["id"]
+    assert booked.ok(c.CallNext, counter_id="c4").ticket.id == visit.id
     booked.ok(c.StartService, counter_id="c4")
-    moved = booked.ok(c.Finish, counter_id="c4")["ticket"]
-    assert (moved["status"], moved["service_id"], moved["visit_services"]) == ("waiting", "eid", [])
-    assert booked.ok(c.CallNext, counter_id="c2")["ticket"]["id"] == visit["id"]
-    assert booked.engine.state.tickets[later["id"]].status.value == "waiting"
+    moved = booked.ok(c.Finish, counter_id="c4").ticket
+    assert (moved.status, moved.service_id, moved.visit_services) == ("waiting", "eid", [])
+    assert booked.ok(c.CallNext, counter_id="c2").ticket.id == visit.id
+    assert booked.engine.state.tickets[later.id].status.value == "waiting"
 
 
 def test_accepting_an_offer_adds_the_service_to_the_visit(booked: Desk) -> None:
-    visit = booked.ok(c.CheckIn, booking_code="BX7Q4O")["ticket"]
-    data = booked.ok(c.AddVisitService, ticket_id=visit["id"], service_id="childcare")
-    assert data["ticket"]["visit_services"] == ["eid", "childcare"]
-    again = booked.ok(c.AddVisitService, ticket_id=visit["id"], service_id="childcare")
-    assert again["ticket"]["visit_services"] == ["eid", "childcare"]
+    visit = booked.ok(c.CheckIn, booking_code="BX7Q4O").ticket
+    data = booked.ok(c.AddVisitService, ticket_id=visit.id, service_id="childcare")
+    assert data.ticket.visit_services == ["eid", "childcare"]
+    again = booked.ok(c.AddVisitService, ticket_id=visit.id, service_id="childcare")
+    assert again.ticket.visit_services == ["eid", "childcare"]
 
 
 def test_missed_appointments_are_marked_by_the_tick(booked: Desk) -> None:
     booked.now = local("2026-12-01 11:20")
-    assert booked.ok(c.Tick)["appointments_missed"] == 4  # 09:30, 10:20, 10:40, 11:00
+    assert booked.ok(c.Tick).appointments_missed == 4  # 09:30, 10:20, 10:40, 11:00
     missed = {
         a.id
         for a in booked.engine.state.appointments.values()
@@ -144,7 +145,7 @@ def test_reimport_does_not_undo_a_check_in(booked: Desk) -> None:
         c.ImportAppointments,
         appointments=(appointment("a3", "PASS-1", "2026-12-01 11:00", "passport"),),
     )
-    assert data == {"imported": 0, "updated": 1}
+    assert data == ImportCounts(imported=0, updated=1)
     assert booked.engine.state.appointments["a3"].status is AppointmentStatus.CHECKED_IN
 
 
@@ -161,4 +162,4 @@ def test_reimport_keeps_a_missed_appointment_missed(booked: Desk) -> None:
         appointments=(appointment("a6", "LATE-1", "2026-12-01 09:30", "passport"),),
     )
     assert booked.engine.state.appointments["a6"].status is AppointmentStatus.MISSED
-    assert booked.ok(c.Tick)["appointments_missed"] == 0
+    assert booked.ok(c.Tick).appointments_missed == 0

@@ -13,7 +13,7 @@ from tests.sites import Desk, make_site
 
 
 def test_issue_numbers_each_service_separately(desk: Desk) -> None:
-    numbers = [desk.issue(s)["number"] for s in ("passport", "eid", "passport", "quick")]
+    numbers = [desk.issue(s).number for s in ("passport", "eid", "passport", "quick")]
     assert numbers == ["P001", "E001", "P002", "Q001"]
 
 
@@ -21,13 +21,13 @@ def test_retried_request_returns_first_reply_and_changes_nothing(desk: Desk) -> 
     first = desk.run(c.IssueTicket, request_id="kiosk-7", actor="k1", service_id="passport")
     again = desk.run(c.IssueTicket, request_id="kiosk-7", actor="k1", service_id="passport")
     assert again == first
-    assert desk.issue("passport")["number"] == "P002"
+    assert desk.issue("passport").number == "P002"
 
 
 def test_same_request_id_from_another_device_is_another_request(desk: Desk) -> None:
     one = desk.run(c.IssueTicket, request_id="x", actor="k1", service_id="passport")
     two = desk.run(c.IssueTicket, request_id="x", actor="k2", service_id="passport")
-    assert (one.data["ticket"]["number"], two.data["ticket"]["number"]) == ("P001", "P002")
+    assert (one.data.ticket.number, two.data.ticket.number) == ("P001", "P002")
 
 
 def test_refused_command_is_remembered_too(desk: Desk) -> None:
@@ -41,20 +41,20 @@ def test_refused_command_is_remembered_too(desk: Desk) -> None:
 def test_full_cycle_call_start_finish(desk: Desk) -> None:
     desk.open("c2")
     ticket = desk.issue("passport")
-    called = desk.ok(c.CallNext, counter_id="c2")["ticket"]
-    assert called["number"] == ticket["number"] and called["counter_name"] == "Loket 2"
+    called = desk.ok(c.CallNext, counter_id="c2").ticket
+    assert called.number == ticket.number and called.counter_name == "Loket 2"
     desk.advance(1)
-    assert desk.ok(c.StartService, counter_id="c2")["ticket"]["status"] == "serving"
+    assert desk.ok(c.StartService, counter_id="c2").ticket.status == "serving"
     desk.advance(8)
-    done = desk.ok(c.Finish, counter_id="c2")["ticket"]
-    assert done["status"] == "done"
+    done = desk.ok(c.Finish, counter_id="c2").ticket
+    assert done.status == "done"
     assert desk.engine.state.counters["c2"].ticket_id is None
 
 
 def test_call_next_with_nobody_waiting_is_not_an_error(desk: Desk) -> None:
     desk.open("c1")
     data = desk.ok(c.CallNext, counter_id="c1")
-    assert data["ticket"] is None and "Loket 1" in data["message"]
+    assert data.ticket is None and "Loket 1" in data.message
 
 
 def test_call_next_while_serving_finishes_the_current_ticket(desk: Desk) -> None:
@@ -62,8 +62,8 @@ def test_call_next_while_serving_finishes_the_current_ticket(desk: Desk) -> None
     first, second = desk.issue("passport"), desk.issue("passport")
     desk.ok(c.CallNext, counter_id="c2")
     desk.ok(c.StartService, counter_id="c2")
-    assert desk.ok(c.CallNext, counter_id="c2")["ticket"]["number"] == second["number"]
-    assert desk.engine.state.tickets[first["id"]].status.value == "done"
+    assert desk.ok(c.CallNext, counter_id="c2").ticket.number == second.number
+    assert desk.engine.state.tickets[first.id].status.value == "done"
 
 
 def test_call_next_refused_while_a_ticket_is_called_and_not_started(desk: Desk) -> None:
@@ -73,15 +73,15 @@ def test_call_next_refused_while_a_ticket_is_called_and_not_started(desk: Desk) 
     desk.ok(c.CallNext, counter_id="c2")
     reply = desk.run(c.CallNext, counter_id="c2")
     assert reply.error_code == "invalid_transition"
-    assert "P001" in reply.error["message"] and "no-show" in reply.error["message"]
+    assert "P001" in reply.error.message and "no-show" in reply.error.message
 
 
 def test_closed_or_paused_counter_cannot_call(desk: Desk) -> None:
     desk.issue("passport")
-    assert "closed" in desk.run(c.CallNext, counter_id="c2").error["message"]
+    assert "closed" in desk.run(c.CallNext, counter_id="c2").error.message
     desk.open("c2")
     desk.ok(c.SetCounterStatus, counter_id="c2", status=CounterStatus.PAUSED)
-    assert "paused" in desk.run(c.CallNext, counter_id="c2").error["message"]
+    assert "paused" in desk.run(c.CallNext, counter_id="c2").error.message
 
 
 def test_counter_cannot_close_with_a_ticket(desk: Desk) -> None:
@@ -89,7 +89,7 @@ def test_counter_cannot_close_with_a_ticket(desk: Desk) -> None:
     desk.issue("passport")
     desk.ok(c.CallNext, counter_id="c2")
     reply = desk.run(c.SetCounterStatus, counter_id="c2", status=CounterStatus.CLOSED)
-    assert reply.error_code == "invalid_transition" and "P001" in reply.error["message"]
+    assert reply.error_code == "invalid_transition" and "P001" in reply.error.message
     desk.ok(c.SetCounterStatus, counter_id="c2", status=CounterStatus.PAUSED)
     desk.ok(c.StartService, counter_id="c2")
     desk.ok(c.Finish, counter_id="c2")
@@ -101,11 +101,11 @@ def test_recall_no_show_and_reactivation_keep_the_place(desk: Desk) -> None:
     desk.advance(1)
     desk.issue("passport")
     desk.ok(c.CallNext, counter_id="c2")
-    assert desk.ok(c.Recall, counter_id="c2")["ticket"]["recall_count"] == 1
+    assert desk.ok(c.Recall, counter_id="c2").ticket.recall_count == 1
     desk.ok(c.MarkNoShow, counter_id="c2")
     desk.advance(5)
-    back = desk.ok(c.Reactivate, ticket_id=first["id"])["ticket"]
-    assert back["status"] == "waiting" and back["position"] == 1
+    back = desk.ok(c.Reactivate, ticket_id=first.id).ticket
+    assert back.status == "waiting" and back.position == 1
 
 
 def test_no_show_cannot_be_reactivated_after_the_window(desk: Desk) -> None:
@@ -114,8 +114,8 @@ def test_no_show_cannot_be_reactivated_after_the_window(desk: Desk) -> None:
     desk.ok(c.CallNext, counter_id="c2")
     desk.ok(c.MarkNoShow, counter_id="c2")
     desk.advance(61)
-    reply = desk.run(c.Reactivate, ticket_id=ticket["id"])
-    assert reply.error_code == "invalid_transition" and "new ticket" in reply.error["message"]
+    reply = desk.run(c.Reactivate, ticket_id=ticket.id)
+    assert reply.error_code == "invalid_transition" and "new ticket" in reply.error.message
 
 
 def test_transfer_keeps_the_original_place(desk: Desk) -> None:
@@ -128,31 +128,31 @@ def test_transfer_keeps_the_original_place(desk: Desk) -> None:
     desk.ok(c.StartService, counter_id="c2")
     moved = desk.ok(
         c.Transfer, counter_id="c2", to_service_id="births", note="needs birth registration"
-    )["ticket"]
-    assert moved["number"] == wrong["number"] and moved["service_id"] == "births"
-    assert moved["position"] == 1
+    ).ticket
+    assert moved.number == wrong.number and moved.service_id == "births"
+    assert moved.position == 1
     desk.open("c4")
-    assert desk.ok(c.CallNext, counter_id="c4")["ticket"]["number"] == wrong["number"]
-    assert desk.engine.state.tickets[later["id"]].status.value == "waiting"
-    stored = desk.engine.state.tickets[wrong["id"]]
+    assert desk.ok(c.CallNext, counter_id="c4").ticket.number == wrong.number
+    assert desk.engine.state.tickets[later.id].status.value == "waiting"
+    stored = desk.engine.state.tickets[wrong.id]
     assert stored.transfers[0].note == "needs birth registration"
-    assert stored.queued_since == desk.engine.state.tickets[wrong["id"]].issued_at
+    assert stored.queued_since == desk.engine.state.tickets[wrong.id].issued_at
 
 
 def test_transfer_to_a_counter_only_that_counter_calls_it(desk: Desk) -> None:
     desk.open("c2", "c3")
     ticket = desk.issue("eid")
-    desk.ok(c.Transfer, ticket_id=ticket["id"], to_counter_id="c3")
-    assert desk.ok(c.CallNext, counter_id="c2")["ticket"] is None
-    assert desk.ok(c.CallNext, counter_id="c3")["ticket"]["number"] == ticket["number"]
+    desk.ok(c.Transfer, ticket_id=ticket.id, to_counter_id="c3")
+    assert desk.ok(c.CallNext, counter_id="c2").ticket is None
+    assert desk.ok(c.CallNext, counter_id="c3").ticket.number == ticket.number
 
 
 def test_transfer_needs_a_destination_and_a_short_note(desk: Desk) -> None:
     ticket = desk.issue("eid")
-    assert desk.run(c.Transfer, ticket_id=ticket["id"]).error_code == "invalid_command"
-    long_note = desk.run(c.Transfer, ticket_id=ticket["id"], to_service_id="quick", note="x" * 501)
-    assert "500" in long_note.error["message"]
-    unknown = desk.run(c.Transfer, ticket_id=ticket["id"], to_service_id="nope")
+    assert desk.run(c.Transfer, ticket_id=ticket.id).error_code == "invalid_command"
+    long_note = desk.run(c.Transfer, ticket_id=ticket.id, to_service_id="quick", note="x" * 501)
+    assert "500" in long_note.error.message
+    unknown = desk.run(c.Transfer, ticket_id=ticket.id, to_service_id="nope")
     assert unknown.error_code == "not_found"
 
 
@@ -161,18 +161,18 @@ def test_hold_and_automatic_release(desk: Desk) -> None:
     ticket = desk.issue("passport")
     desk.ok(c.CallNext, counter_id="c2")
     desk.ok(c.Hold, counter_id="c2", minutes=10)
-    assert desk.ok(c.CallNext, counter_id="c2")["ticket"] is None
+    assert desk.ok(c.CallNext, counter_id="c2").ticket is None
     desk.advance(11)
-    assert desk.ok(c.Tick)["released"] == 1
-    assert desk.ok(c.CallNext, counter_id="c2")["ticket"]["number"] == ticket["number"]
+    assert desk.ok(c.Tick).released == 1
+    assert desk.ok(c.CallNext, counter_id="c2").ticket.number == ticket.number
 
 
 def test_call_specific_ticket(desk: Desk) -> None:
     desk.open("c2")
     desk.issue("passport")
     second = desk.issue("eid")
-    called = desk.ok(c.CallTicket, counter_id="c2", ticket_id=second["id"])["ticket"]
-    assert called["number"] == "E001"
+    called = desk.ok(c.CallTicket, counter_id="c2", ticket_id=second.id).ticket
+    assert called.number == "E001"
     events = [e for e in desk.engine.store.events() if isinstance(e, TicketCalled)]
     assert events[-1].specific
 
@@ -180,9 +180,9 @@ def test_call_specific_ticket(desk: Desk) -> None:
 def test_cancel_with_a_known_reason_only(desk: Desk) -> None:
     ticket = desk.issue("passport")
     with pytest.raises(ValueError, match="not one of visitor_left"):
-        desk.run(c.CancelTicket, ticket_id=ticket["id"], reason="Jan Peeters left")
-    done = desk.ok(c.CancelTicket, ticket_id=ticket["id"], reason="visitor_left")["ticket"]
-    assert done["status"] == "cancelled"
+        desk.run(c.CancelTicket, ticket_id=ticket.id, reason="Jan Peeters left")
+    done = desk.ok(c.CancelTicket, ticket_id=ticket.id, reason="visitor_left").ticket
+    assert done.status == "cancelled"
 
 
 def test_desk_and_phone_tickets_are_recorded_by_channel(desk: Desk) -> None:
@@ -197,14 +197,14 @@ def test_only_staff_may_force_past_the_last_ticket(desk: Desk) -> None:
     desk.now = desk.now.replace(hour=10, minute=20)  # 11:20 local; passport stops at 12:15
     desk.advance(60)
     refused = desk.run(c.IssueTicket, service_id="passport")
-    assert refused.error["details"]["reason"] == "after_last_ticket"
+    assert refused.error.details["reason"] == "after_last_ticket"
     kiosk = desk.run(c.IssueTicket, service_id="passport", force=True)
     assert kiosk.error_code == "invalid_command"
     assert desk.run(c.IssueTicket, service_id="passport", force=True, channel="desk").ok
 
 
 def test_unknown_language_and_service_are_clear_errors(desk: Desk) -> None:
-    assert "es" in desk.run(c.IssueTicket, service_id="quick", language="es").error["message"]
+    assert "es" in desk.run(c.IssueTicket, service_id="quick", language="es").error.message
     assert desk.run(c.IssueTicket, service_id="nope").error_code == "not_found"
 
 
@@ -221,7 +221,7 @@ def test_priority_ratio_one_in_three(desk: Desk) -> None:
         desk.advance(0.1)
     order = []
     for _ in range(6):
-        order.append(desk.ok(c.CallNext, counter_id="c2")["ticket"]["priority"])
+        order.append(desk.ok(c.CallNext, counter_id="c2").ticket.priority)
         desk.ok(c.StartService, counter_id="c2")
     assert order == ["priority", "normal", "normal", "priority", "normal", "priority"]
 
@@ -287,9 +287,7 @@ def test_retention_purges_personal_data_and_keeps_the_kpis(desk: Desk) -> None:
     desk.open("c2")
     desk.ok(c.CheckIn, booking_code="SECRET1")
     ticket = desk.issue("passport")
-    desk.ok(
-        c.Transfer, ticket_id=ticket["id"], to_service_id="eid", note="Mevr. Janssens, dossier 12"
-    )
+    desk.ok(c.Transfer, ticket_id=ticket.id, to_service_id="eid", note="Mevr. Janssens, dossier 12")
     desk.ok(c.CallNext, counter_id="c2")
     desk.ok(c.StartService, counter_id="c2")
     desk.ok(c.Finish, counter_id="c2")
@@ -315,18 +313,15 @@ def test_a_batch_is_one_group_commit_each_command_seeing_the_ones_before(desk: D
         c.CallNext(request_id="b4", actor="c2", counter_id="c2"),  # refused: P001 still called
     ]
     replies = desk.engine.execute_many(batch, desk.now)
-    numbers = [r.data["ticket"]["number"] if r.ok else r.error_code for r in replies]
+    numbers = [r.data.ticket.number if r.ok else r.error_code for r in replies]
     assert numbers == ["P001", "P002", "P001", "P001", "invalid_transition"]
     assert replies[2].replayed and not replies[0].replayed
-    assert (
-        desk.run(c.IssueTicket, request_id="b2", actor="k1", service_id="eid").data["ticket"][
-            "number"
-        ]
-        == "P002"
-    )
+    again = desk.run(c.IssueTicket, request_id="b2", actor="k1", service_id="eid")
+    assert again.data.ticket.number == "P002"
 
 
 def test_counters_keep_todays_figures_also_across_a_restart(desk: Desk) -> None:
+    from link.protocol.messages import CounterFigures
     from queue_engine.service.views import counter_status
 
     desk.open("c2")
@@ -348,10 +343,11 @@ def test_counters_keep_todays_figures_also_across_a_restart(desk: Desk) -> None:
         "service_time_mean_s": 360,
         "service_time_median_s": 360,
     }
-    rows = {r["id"]: r for r in counter_status(desk.engine.site, desk.engine.state)}
-    assert rows["c2"]["figures"] == expected
+    rows = {r.id: r for r in counter_status(desk.engine.site, desk.engine.state, desk.now)}
+    assert rows["c2"].figures == CounterFigures(**expected)
     restarted = Engine(make_site(), desk.engine.store)
     state = restarted.refresh(desk.now)
-    assert {r["id"]: r for r in counter_status(restarted.site, state)}["c2"]["figures"] == expected
+    again = {r.id: r for r in counter_status(restarted.site, state, desk.now)}
+    assert again["c2"].figures == CounterFigures(**expected)
     moved = desk.engine.state.tickets[3]
     assert moved.transfers[0].note == "needs an eID first"

@@ -8,7 +8,7 @@ from tests.sites import Desk
 
 
 def minutes(ticket: dict) -> float:
-    return round(ticket["expected_wait_s"] / 60, 1)
+    return round(ticket.expected_wait_s / 60, 1)
 
 
 def test_a_counter_gives_its_whole_time_to_the_only_service_with_people_waiting(
@@ -47,7 +47,7 @@ def test_recent_service_times_move_the_estimate(desk: Desk) -> None:
     second = desk.issue("quick")
     # Six samples of 10 min against a prior of three of 4 min: (3*4 + 6*10) / 9 = 8 min.
     assert minutes(second) == 8.0
-    assert second["position"] == 2
+    assert second.position == 2
 
 
 def test_service_status_shows_waiting_and_availability(desk: Desk) -> None:
@@ -56,7 +56,7 @@ def test_service_status_shows_waiting_and_availability(desk: Desk) -> None:
     desk.open("c2")
     desk.issue("passport")
     desk.issue("passport", priority="priority")
-    rows = {r["id"]: r for r in service_status(desk.engine.site, desk.engine.state, desk.now)}
-    assert rows["passport"]["waiting"] == 2 and rows["passport"]["waiting_priority"] == 1
-    assert rows["marriage"]["available"] is False
-    assert rows["marriage"]["reason"] == "appointments_only"
+    rows = {r.id: r for r in service_status(desk.engine.site, desk.engine.state, desk.now)}
+    assert rows["passport"].waiting == 2 and rows["passport"].waiting_priority == 1
+    assert rows["marriage"].available is False
+    assert rows["marriage"].reason == "appointments_only"

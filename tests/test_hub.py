@@ -6,7 +6,7 @@ import json
 import queue
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
@@ -29,10 +29,10 @@ def test_kiosk_issues_a_ticket_and_a_retry_gets_the_same_one(
     kiosk = started(connect("kiosk-inkom", role="kiosk"))
     first = kiosk.request("issue_ticket", service_id="eid", language="fr", request_id="k-1")
     again = kiosk.request("issue_ticket", service_id="eid", language="fr", request_id="k-1")
-    assert first.ok and first.data["ticket"]["number"] == "ID001"
-    assert first.data["ticket"]["service_name"].startswith("Carte")
+    assert first.ok and first.data.ticket.number == "ID001"
+    assert first.data.ticket.service_name.startswith("Carte")
     assert again == first
-    assert kiosk.request("issue_ticket", service_id="eid").data["ticket"]["number"] == "ID002"
+    assert kiosk.request("issue_ticket", service_id="eid").data.ticket.number == "ID002"
 
 
 def test_staff_calls_and_the_display_hears_it(hub: HubProcess, connect: Connect) -> None:
@@ -42,10 +42,10 @@ def test_staff_calls_and_the_display_hears_it(hub: HubProcess, connect: Connect)
     started(display)
     kiosk = started(connect("kiosk-inkom", role="kiosk"))
     staff = started(connect("staff-loket-3", role="staff"))
-    number = kiosk.request("issue_ticket", service_id="paspoort").data["ticket"]["number"]
+    number = kiosk.request("issue_ticket", service_id="paspoort").data.ticket.number
     assert staff.request("counter_status", status="open").ok
     called = staff.request("call_next")
-    assert called.data["ticket"]["number"] == number
+    assert called.data.ticket.number == number
     event = calls.get(timeout=5)
     assert (event.call.number, event.call.counter_name) == (number, "Loket 3")
     assert staff.request("recall").ok
@@ -71,7 +71,7 @@ def test_staff_issue_for_the_desk_and_phone_with_channel(hub: HubProcess, connec
     desk = staff.request("issue_ticket", service_id="eid", channel="desk")
     phone = staff.request("issue_ticket", service_id="eid", channel="phone")
     default = staff.request("issue_ticket", service_id="eid")
-    assert [r.data["ticket"]["channel"] for r in (desk, phone, default)] == [
+    assert [r.data.ticket.channel for r in (desk, phone, default)] == [
         "desk",
         "phone",
         "desk",
@@ -91,9 +91,9 @@ def test_tickets_by_number(hub: HubProcess, connect: Connect) -> None:
     kiosk = started(connect("kiosk-inkom"))
     staff = started(connect("staff-loket-3"))
     kiosk.request("issue_ticket", service_id="eid")
-    second = kiosk.request("issue_ticket", service_id="eid").data["ticket"]["number"]
+    second = kiosk.request("issue_ticket", service_id="eid").data.ticket.number
     staff.request("counter_status", status="open")
-    assert staff.request("call_ticket", number=second).data["ticket"]["number"] == second
+    assert staff.request("call_ticket", number=second).data.ticket.number == second
     missing = staff.request("call_ticket", number="ZZ999")
     assert missing.error.code == "not_found"
 
@@ -232,7 +232,7 @@ def test_a_kiosk_leases_numbers_and_hands_in_an_offline_ticket(
 ) -> None:
     kiosk = started(connect("kiosk-inkom"))
     leased = kiosk.request("lease_numbers", service_id="eid", count=5)
-    assert leased.ok and leased.data["numbers"] == ["ID999", "ID998", "ID997", "ID996", "ID995"]
+    assert leased.ok and leased.data.numbers == ["ID999", "ID998", "ID997", "ID996", "ID995"]
     issued_at = clock().isoformat()
     clock.set(clock() + timedelta(minutes=10))
     first = kiosk.request(
@@ -244,29 +244,27 @@ def test_a_kiosk_leases_numbers_and_hands_in_an_offline_ticket(
         number="ID999", issued_at=issued_at, language="en",
     )  # fmt: skip
     assert first.ok and again == first
-    assert first.data["ticket"]["queued_since"] == issued_at
+    assert first.data.ticket.queued_since == datetime.fromisoformat(issued_at)
     staff = started(connect("staff-loket-3"))
     refused = staff.request("lease_numbers", service_id="eid")
     assert refused.error.code == "forbidden"
-    assert kiosk.request("issue_ticket", service_id="eid").data["ticket"]["number"] == "ID001"
+    assert kiosk.request("issue_ticket", service_id="eid").data.ticket.number == "ID001"
 
 
 def test_staff_get_the_full_ticket_with_transfer_notes(hub: HubProcess, connect: Connect) -> None:
     kiosk = started(connect("kiosk-inkom"))
     three = started(connect("staff-loket-3"))
     four = started(connect("staff-loket-4"))
-    number = kiosk.request("issue_ticket", service_id="paspoort").data["ticket"]["number"]
+    number = kiosk.request("issue_ticket", service_id="paspoort").data.ticket.number
     three.request("counter_status", status="open")
     three.request("call_next")
     three.request("transfer", to_counter_id="loket-4", note="Brengt het oude paspoort mee")
     four.request("counter_status", status="open")
-    assert four.request("call_next").data["ticket"]["transfer_notes"] == [
-        "Brengt het oude paspoort mee"
-    ]
+    assert four.request("call_next").data.ticket.transfer_notes == ["Brengt het oude paspoort mee"]
     details = four.request("ticket_details")
-    assert details.ok and details.data["ticket"]["number"] == number
-    assert details.data["ticket"]["transfer_notes"] == ["Brengt het oude paspoort mee"]
-    assert details.data["ticket"]["documents"][0]["service_id"] == "paspoort"
+    assert details.ok and details.data.ticket.number == number
+    assert details.data.ticket.transfer_notes == ["Brengt het oude paspoort mee"]
+    assert details.data.ticket.documents[0].service_id == "paspoort"
     assert four.request("ticket_details", counter_id="loket-3").error.code == "forbidden"
     assert kiosk.request("ticket_details").error.code == "forbidden"
     rows = hub.hub.engine.store  # details are never stored as requests

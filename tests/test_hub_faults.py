@@ -142,7 +142,7 @@ def test_fuzzed_commands_change_nothing_and_each_gets_one_reply(
     crashes = [r for r in caplog.records if "carries on" in r.getMessage()]
     assert not crashes, "the hub's worker hit an error"
     reply = kiosk.request("issue_ticket", service_id="eid")
-    assert reply.ok and reply.data["ticket"]["number"] == "ID003"
+    assert reply.ok and reply.data.ticket.number == "ID003"
 
 
 # --- SIGKILL during a burst ---------------------------------------------------------------
@@ -175,8 +175,8 @@ def issue_until_answered(
             reply = None
         if reply is not None and not (reply.error and reply.error.code == "unavailable"):
             assert reply.ok, f"{client.device_id} {rid}: {reply.error}"
-            ticket = reply.data["ticket"]
-            return client.device_id, rid, ticket["id"], ticket["number"]
+            ticket = reply.data.ticket
+            return client.device_id, rid, ticket.id, ticket.number
         assert time.monotonic() < deadline, f"{client.device_id} {rid}: no answer in 30 s"
     raise AssertionError(f"{client.device_id} {rid}: the test stopped the burst")
 
@@ -362,12 +362,11 @@ def test_broker_restart_the_hub_republishes_and_numbering_goes_on(
         kiosk = started(connect("kiosk-inkom", broker=broker.broker))
         staff = started(connect("staff-loket-3", broker=broker.broker))
         numbers = [
-            kiosk.request("issue_ticket", service_id="eid").data["ticket"]["number"]
-            for _ in range(3)
+            kiosk.request("issue_ticket", service_id="eid").data.ticket.number for _ in range(3)
         ]
         assert numbers == ["ID001", "ID002", "ID003"]
         assert staff.request("counter_status", status="open").ok
-        assert staff.request("call_next").data["ticket"]["number"] == "ID001"
+        assert staff.request("call_next").data.ticket.number == "ID001"
         _, waiting, serving, called = until(
             lambda: (s := seen.state()) and s[2] == "ID001" and s[1]["eid"] == 2 and s,
             what="the display's state",
@@ -392,10 +391,10 @@ def test_broker_restart_the_hub_republishes_and_numbering_goes_on(
         assert len(process.hub.engine.state.tickets) == 3
         # Retried with its request id, it gets one ticket; numbering goes on where it was.
         retried = kiosk.request("issue_ticket", service_id="eid", request_id="outage-1")
-        assert retried.data["ticket"]["number"] == "ID004"
+        assert retried.data.ticket.number == "ID004"
         waiting["eid"] += 1
         until(lambda: seen.state()[1:] == (waiting, serving, called), what="the same state")
-        assert kiosk.request("issue_ticket", service_id="eid").data["ticket"]["number"] == "ID005"
+        assert kiosk.request("issue_ticket", service_id="eid").data.ticket.number == "ID005"
         assert len(process.hub.engine.state.tickets) == 5
     finally:
         process.close()

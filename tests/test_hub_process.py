@@ -121,7 +121,7 @@ def test_the_embedded_pure_python_broker_serves_mqtt_3_1_1(tmp_path: Path) -> No
         process.hub.start()
         started(client)
         reply = client.request("issue_ticket", service_id="eid", timeout=10)
-        assert reply.ok and reply.data["ticket"]["number"] == "ID001"
+        assert reply.ok and reply.data.ticket.number == "ID001"
     finally:
         client.close()
         process.close()

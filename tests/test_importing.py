@@ -372,14 +372,14 @@ def test_reimport_keeps_a_checked_in_appointment_checked_in(desk: Desk, tmp_path
     rows = ["AB-12,2026-12-01 10:15,passport,,,,bk-1", "AB-12,2026-12-01 10:45,births,,,,bk-2"]
     path.write_text(csv_text(*rows))
     import_file(desk.engine, path, desk.now)
-    ticket = desk.ok(c.CheckIn, booking_code="ab12")["ticket"]
+    ticket = desk.ok(c.CheckIn, booking_code="ab12").ticket
     path.write_text(csv_text(*(row.replace(",,,,", ",30,,,") for row in rows)))
     report = import_file(desk.engine, path, desk.now)
     assert (report.imported, report.updated) == (0, 2)
     for appointment in stored(desk.engine, "AB12"):
         assert appointment.status is AppointmentStatus.CHECKED_IN
-        assert (appointment.ticket_id, appointment.duration_minutes) == (ticket["id"], 30)
-    assert desk.ok(c.CheckIn, booking_code="AB12")["already_checked_in"]
+        assert (appointment.ticket_id, appointment.duration_minutes) == (ticket.id, 30)
+    assert desk.ok(c.CheckIn, booking_code="AB12").already_checked_in
 
 
 def test_import_next_to_a_running_hub_keeps_its_check_ins(site: Site, tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def test_online_follows_the_broker_and_the_hub(broker: Mosquitto, tmp_path: Path
         hub.hub.start()
         assert eventually(lambda: link.online)
         reply = link.request("issue_ticket", service_id="snelbalie", language="fr")
-        assert reply.ok and reply.data["ticket"]["language"] == "fr"
+        assert reply.ok and reply.data.ticket.language == "fr"
 
         store = OfflineStore(tmp_path / "offline.json")
         config = load_site_config(TOWNHALL)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from kiosk.i18n import t
 from kiosk.offline import OfflineStore
 from kiosk.sync import OfflineSync
+from link.protocol.replies import LeaseResult
 from printer_drivers import PrinterStatus
 from tests.kiosk_fakes import FakeHub, aware
 from tests.test_kiosk_presenter import TOWNHALL, Kiosk
@@ -18,10 +19,15 @@ from tests.test_kiosk_presenter import TOWNHALL, Kiosk
 WALK_INS = [s.id for s in TOWNHALL.services if s.walk_in]
 
 
-def lease(
-    day: str = "2026-12-03", numbers: tuple[str, ...] = ("S101", "S102")
-) -> dict[str, object]:
-    return {"service_id": "snelbalie", "prefix": "S", "day": day, "numbers": list(numbers)}
+def lease(day: str = "2026-12-03", numbers: tuple[str, ...] = ("S101", "S102")) -> LeaseResult:
+    return LeaseResult(
+        lease_id="l1",
+        service_id="snelbalie",
+        prefix="S",
+        day=date.fromisoformat(day),
+        numbers=list(numbers),
+        expires_at=aware(f"{day} 23:59"),
+    )
 
 
 def test_store_takes_numbers_in_order_and_survives_a_restart(tmp_path: Path) -> None:

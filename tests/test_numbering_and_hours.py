@@ -91,7 +91,7 @@ def test_numbering_resets_at_local_midnight(times: list[str], numbers: list[str]
     for moment in times:
         desk.now = utc(moment)
         desk.run(c.Tick)
-        got.append(desk.issue("passport")["number"])
+        got.append(desk.issue("passport").number)
     assert got == numbers
 
 
@@ -100,9 +100,9 @@ def test_a_ticket_from_yesterday_still_waiting_is_closed_and_its_number_freed() 
     desk.now = utc("2026-12-01T22:00:00")  # 23:00 local
     old = desk.issue("passport")
     desk.now = utc("2026-12-01T23:05:00")  # 00:05 local, the next day
-    assert desk.ok(c.Tick)["day_closed"] == 1
-    assert desk.engine.state.tickets[old["id"]].cancel_reason == "day_closed"
-    assert desk.issue("passport")["number"] == "P001"
+    assert desk.ok(c.Tick).day_closed == 1
+    assert desk.engine.state.tickets[old.id].cancel_reason == "day_closed"
+    assert desk.issue("passport").number == "P001"
 
 
 def test_a_number_still_active_from_yesterday_is_not_reused() -> None:
@@ -110,7 +110,7 @@ def test_a_number_still_active_from_yesterday_is_not_reused() -> None:
     desk.now = utc("2026-12-01T22:00:00")
     desk.issue("passport")
     desk.now = utc("2026-12-01T23:05:00")  # new local day, before any tick
-    assert desk.issue("passport")["number"] == "P002"
+    assert desk.issue("passport").number == "P002"
 
 
 # Opening hours (tests/sites.py): Mon-Fri 09:00-12:30 and 13:30-16:00, Thursday until
@@ -162,11 +162,11 @@ def test_next_opening_across_the_spring_dst_change() -> None:
 def test_refusal_reply_carries_reason_and_next_time(desk: Desk) -> None:
     desk.now = local("2026-12-05 10:00")
     reply = desk.run(c.IssueTicket, service_id="passport")
-    assert reply.error["details"] == {
+    assert reply.error.details == {
         "reason": "closed_today",
         "next_available": "2026-12-07T08:00:00+00:00",
     }
-    assert "closed today" in reply.error["message"] and "2026-12-07 09:00" in reply.error["message"]
+    assert "closed today" in reply.error.message and "2026-12-07 09:00" in reply.error.message
 
 
 def test_daily_cap_counts_walk_ins_of_the_local_day() -> None:
@@ -176,13 +176,13 @@ def test_daily_cap_counts_walk_ins_of_the_local_day() -> None:
     desk = Desk(Engine(site, MemoryStore()), local("2026-12-01 10:00"))
     desk.issue("eid")
     desk.issue("eid")
-    assert desk.run(c.IssueTicket, service_id="eid").error["details"]["reason"] == (
+    assert desk.run(c.IssueTicket, service_id="eid").error.details["reason"] == (
         "daily_cap_reached"
     )
     assert desk.run(c.IssueTicket, service_id="eid", channel="desk", force=True).ok
     desk.now = local("2026-12-02 10:00")
     desk.run(c.Tick)  # closes yesterday's tickets, which frees their numbers
-    assert desk.issue("eid")["number"] == "E001"
+    assert desk.issue("eid").number == "E001"
 
 
 def test_dates_are_local_dates() -> None:

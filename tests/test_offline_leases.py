@@ -12,9 +12,9 @@ from tests.sites import Desk, local, make_site
 
 
 def lease(desk: Desk, service: str = "passport", count: int = 3, actor: str = "k1") -> list[str]:
-    numbers: list[str] = desk.ok(c.LeaseNumbers, actor=actor, service_id=service, count=count)[
-        "numbers"
-    ]
+    numbers: list[str] = desk.ok(
+        c.LeaseNumbers, actor=actor, service_id=service, count=count
+    ).numbers
     return numbers
 
 
@@ -22,13 +22,13 @@ def test_leases_come_from_the_top_so_the_days_numbering_is_untouched(desk: Desk)
     desk.issue("passport")
     assert lease(desk) == ["P999", "P998", "P997"]
     assert lease(desk, actor="k2", count=2) == ["P996", "P995"]
-    assert desk.issue("passport")["number"] == "P002"
+    assert desk.issue("passport").number == "P002"
 
 
 def test_the_days_numbering_skips_leased_numbers_when_it_gets_that_far(desk: Desk) -> None:
     numbers = lease(desk, count=2)
     desk.engine.state.numbering[("passport", desk.engine.state.day)] = 997
-    assert desk.issue("passport")["number"] == "P001"  # 998 and 999 are leased: wrap
+    assert desk.issue("passport").number == "P001"  # 998 and 999 are leased: wrap
     assert numbers == ["P999", "P998"]
 
 
@@ -47,14 +47,10 @@ def test_a_ticket_handed_in_later_keeps_its_original_place(desk: Desk) -> None:
         issued_at=offline_at,
         language="de",
     )
-    assert (
-        reply.ok
-        and reply.data["ticket"]["number"] == "P999"
-        and reply.data["ticket"]["position"] == 1
-    )
-    called = desk.ok(c.CallNext, counter_id="c2")["ticket"]
-    assert called["number"] == "P999" and called["language"] == "de"
-    assert later["number"] == "P001"
+    assert reply.ok and reply.data.ticket.number == "P999" and reply.data.ticket.position == 1
+    called = desk.ok(c.CallNext, counter_id="c2").ticket
+    assert called.number == "P999" and called.language == "de"
+    assert later.number == "P001"
 
 
 def test_handing_in_is_exactly_once(desk: Desk) -> None:
@@ -74,12 +70,12 @@ def test_a_kiosk_cannot_hand_in_a_number_it_was_not_lent(desk: Desk) -> None:
         c.SubmitOfflineTicket, actor="k2", service_id="passport", number=numbers[0],
         issued_at=desk.now,
     )  # fmt: skip
-    assert stolen.error_code == "invalid_command" and "not leased to k2" in stolen.error["message"]
+    assert stolen.error_code == "invalid_command" and "not leased to k2" in stolen.error.message
     future = desk.run(
         c.SubmitOfflineTicket, actor="k1", service_id="passport", number=numbers[0],
         issued_at=desk.now + timedelta(hours=1),
     )  # fmt: skip
-    assert future.error_code == "invalid_command" and "future" in future.error["message"]
+    assert future.error_code == "invalid_command" and "future" in future.error.message
 
 
 def test_leases_are_only_for_walk_in_services_and_bounded(desk: Desk) -> None:
@@ -100,11 +96,11 @@ def test_leases_survive_a_restart_of_the_hub(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "s.db", site.id)
     try:
         again = Desk(Engine(site, store), desk.now + timedelta(minutes=3), prefix="b")
-        assert again.issue("passport")["number"] == "P001"
+        assert again.issue("passport").number == "P001"
         handed = again.ok(
             c.SubmitOfflineTicket, actor="k1", service_id="passport", number=numbers[1],
             issued_at=desk.now + timedelta(minutes=1),
         )  # fmt: skip
-        assert handed["ticket"]["number"] == "P998"
+        assert handed.ticket.number == "P998"
     finally:
         store.close()

@@ -80,7 +80,7 @@ def _check_call(
 ) -> None:
     """FIFO within service and class, and the ratio's bound on overtaking normal tickets."""
     counter = desk.engine.site.counters[counter_id]
-    chosen = next(t for t in before if t.id == called["id"])
+    chosen = next(t for t in before if t.id == called.id)
     mine = [t for t in before if eligible(t, counter) and t.kind is TicketKind.WALK_IN]
     same = [t for t in mine if t.service_id == chosen.service_id and t.priority == chosen.priority]
     assert fifo_key(chosen) == min(fifo_key(t) for t in same), "FIFO broken within service/class"
@@ -107,8 +107,8 @@ def _step(desk: Desk, op: tuple, watch: Watch) -> None:
             desk.run(c.StartService, counter_id=counter)
         before = desk.engine.state.waiting()
         reply = desk.run(c.CallNext, counter_id=counter)
-        if reply.ok and reply.data["ticket"] and reply.data["tier"] in ("normal", "priority"):
-            _check_call(desk, before, counter, reply.data["ticket"], watch)
+        if reply.ok and reply.data.ticket and reply.data.tier in ("normal", "priority"):
+            _check_call(desk, before, counter, reply.data.ticket, watch)
         return
     simple = {
         "start": (c.StartService, {}),
@@ -138,7 +138,7 @@ def _drain(desk: Desk) -> None:
                 desk.run(c.Finish, counter_id=counter)
                 progressed = True
             reply = desk.run(c.CallNext, counter_id=counter)
-            progressed = progressed or bool(reply.ok and reply.data["ticket"])
+            progressed = progressed or bool(reply.ok and reply.data.ticket)
         desk.advance(1)
         held = [t for t in desk.engine.state.active() if t.status is TicketStatus.HELD]
         if not progressed and not desk.engine.state.waiting() and not held:

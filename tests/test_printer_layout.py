@@ -1,4 +1,5 @@
-"""The ticket layout: what a ticket says, built from real engine replies, on 58 and 80 mm."""
+"""The ticket layout: what a ticket says, built (as the kiosk does) from real engine replies,
+on 58 and 80 mm."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from printer_drivers import PrinterModel, TicketPrint, layout_ticket, ticket_from_reply
+from kiosk.printing import ticket_for_reply
+from link.protocol.replies import CheckInResult, TicketReply
+from printer_drivers import PrinterModel, TicketPrint, layout_ticket
 from printer_drivers.layout import Cut, Line, Paper, QrCode
 from printer_drivers.texts import LABELS, LANGUAGES, wait_text
 from printer_drivers.ticket import DocumentList
@@ -39,6 +42,12 @@ def town_desk(townhall: SiteConfig) -> Desk:
 PAPER_80 = Paper(80, 512)
 
 
+def ticket_from_reply(reply: TicketReply | CheckInResult, config: SiteConfig) -> TicketPrint:
+    """What the kiosk prints for a reply: its ticket, and the documents of a check-in."""
+    documents = reply.documents if isinstance(reply, CheckInResult) else []
+    return ticket_for_reply(reply.ticket, documents, config)
+
+
 def texts(ticket: TicketPrint, paper: Paper = PAPER_80) -> list[str]:
     return [b.text for b in layout_ticket(ticket, paper).blocks if isinstance(b, Line)]
 
@@ -49,15 +58,15 @@ def test_walk_in_reply_becomes_a_ticket_with_local_time_wait_and_qr(
     town_desk.issue("paspoort", language="fr")
     reply = town_desk.ok(c.IssueTicket, service_id="paspoort", language="fr")
     ticket = ticket_from_reply(reply, townhall)
-    view = reply["ticket"]
-    assert ticket.number == view["number"] == "P002"
+    view = reply.ticket
+    assert ticket.number == view.number == "P002"
     assert ticket.service_name == "Passeport"
     assert ticket.language == "fr"
     assert ticket.issued_at == datetime(2026, 12, 1, 10, 4, tzinfo=BRUSSELS)
     assert ticket.issued_at.utcoffset() is not None
     assert ticket.position == 2
     assert ticket.expected_wait_minutes is not None and ticket.expected_wait_minutes >= 1
-    assert ticket.qr_url == f"https://loket.stadvoorbeeld.example/t/{view['token']}"
+    assert ticket.qr_url == f"https://loket.stadvoorbeeld.example/t/{view.token}"
     assert ticket.appointment_at is None and ticket.documents == ()
     lines = texts(ticket)
     assert "Votre numéro" in lines and "P002" in lines and "01/12/2026 10:04" in lines
@@ -89,7 +98,7 @@ def test_check_in_reply_shows_appointment_time_and_documents_but_no_personal_dat
         assert secret not in everything
     # The QR code holds the ticket's random token and nothing else (a random token may of
     # course contain "JP" by chance: compare it whole rather than searching it).
-    assert ticket.qr_url == townhall.site.ticket_url_template.format(token=reply["ticket"]["token"])
+    assert ticket.qr_url == townhall.site.ticket_url_template.format(token=reply.ticket.token)
 
 
 def test_no_template_means_no_qr_code(town_desk: Desk, townhall: SiteConfig) -> None:

@@ -42,15 +42,15 @@ def test_a_kiosk_enrols_stores_its_credentials_and_issues_a_ticket(
     try:
         started(kiosk)
         reply = kiosk.request("issue_ticket", service_id="eid")
-        assert reply.ok and reply.data["ticket"]["number"] == "ID001"
+        assert reply.ok and reply.data.ticket.number == "ID001"
         config = configs.get(timeout=5)  # retained; the printer from the site file
         assert config.name == "Kiosk inkom"
         assert config.printer == "serial:/dev/ttyUSB0?baudrate=19200"
     finally:
         kiosk.close()
     listing = rig.admin("list").data
-    row = next(d for d in listing["devices"] if d["id"] == "kiosk-inkom")
-    assert row["state"] == "enrolled" and row["role"] == "kiosk"
+    row = next(d for d in listing.devices if d.id == "kiosk-inkom")
+    assert row.state == "enrolled" and row.role == "kiosk"
 
 
 def test_a_display_cannot_publish_a_command_and_the_hub_never_acts_on_it(
@@ -79,7 +79,7 @@ def test_a_display_cannot_publish_a_command_and_the_hub_never_acts_on_it(
     kiosk = rig.enrol("kiosk", tmp_path / "kiosk", name="kiosk-inkom")
     client = started(client_for(kiosk))
     try:
-        assert client.request("issue_ticket", service_id="eid").data["ticket"]["number"] == "ID001"
+        assert client.request("issue_ticket", service_id="eid").data.ticket.number == "ID001"
     finally:
         client.close()
 
@@ -111,7 +111,7 @@ def test_a_revoked_device_is_disconnected_and_cannot_connect_again(
     try:
         assert raw.reason() == 0
         reply = rig.admin("revoke", device="Kiosk inkom")
-        assert reply.ok and reply.data["device"] == "kiosk-inkom"
+        assert reply.ok and reply.data.device == "kiosk-inkom"
         assert raw.disconnected.wait(5), "the broker kept the revoked device's session"
     finally:
         raw.close()
@@ -121,8 +121,8 @@ def test_a_revoked_device_is_disconnected_and_cannot_connect_again(
     finally:
         again.close()
     assert rig.process.hub.devices.device("kiosk-inkom") is None
-    row = next(d for d in rig.admin("list").data["devices"] if d["id"] == "kiosk-inkom")
-    assert row["state"] == "revoked"
+    row = next(d for d in rig.admin("list").data.devices if d.id == "kiosk-inkom")
+    assert row.state == "revoked"
 
 
 def test_wrong_codes_are_refused_and_repeated_guesses_rate_limited(
@@ -160,7 +160,7 @@ def test_the_code_must_match_the_app_and_an_update_applies_live(rig: Rig, tmp_pa
         assert configs.get(timeout=5).counter == "loket-6"
         assert rig.admin("update", device="tijdelijk", counter="Loket 7").ok
         assert configs.get(timeout=5).counter == "loket-7"
-        assert staff.request("counter_status", status="open").data["counter_id"] == "loket-7"
+        assert staff.request("counter_status", status="open").data.counter_id == "loket-7"
     finally:
         staff.close()
     # Another device cannot read this one's configuration.

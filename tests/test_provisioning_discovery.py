@@ -69,7 +69,7 @@ def test_from_discovery_to_a_kiosk_issuing_a_ticket(advertised: Rig, tmp_path: P
         LoketClient(creds.site, creds.device_id, creds.broker(), role="kiosk", version="1.2.3")
     )
     try:
-        assert kiosk.request("issue_ticket", service_id="eid").data["ticket"]["number"] == "ID001"
+        assert kiosk.request("issue_ticket", service_id="eid").data.ticket.number == "ID001"
         kiosk.publish_status(True, printer="paper_low")
         until(lambda: (p := advertised.process.hub.devices.presence("kiosk-inkom")) and p.printer)
         listing = loket("devices", "--data", data, "list")

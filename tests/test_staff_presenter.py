@@ -10,6 +10,14 @@ import pytest
 
 from link.client import HubUnavailable
 from link.protocol import messages as m
+from link.protocol.replies import (
+    REPLIES,
+    CallResult,
+    ErrorBody,
+    ReplyMessage,
+    TicketReply,
+    TicketView,
+)
 from queue_engine.domain.model import CounterStatus
 from siteconfig import load_site_config
 from staff_terminal import theme
@@ -36,6 +44,7 @@ def view(number: str = "ID004", **kw: Any) -> dict[str, Any]:
         "priority": "normal",
         "language": "fr",
         "channel": "kiosk",
+        "issued_at": "2026-12-03T07:40:00+00:00",
         "queued_since": "2026-12-03T07:40:00+00:00",
         "scheduled_at": None,
         "called_at": "2026-12-03T08:00:00+00:00",
@@ -50,30 +59,40 @@ def view(number: str = "ID004", **kw: Any) -> dict[str, Any]:
     return {**base, **kw}
 
 
+Answer = Callable[[str, str], ReplyMessage[Any]]
+
+
 class FakeHub:
-    """Answers commands from a script of replies; records what was sent."""
+    """Answers commands from a script of replies (read as the verb's reply model, as the
+    real client does); records what was sent."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, dict[str, Any]]] = []
-        self.answers: list[Callable[[str, dict[str, Any]], m.ReplyMessage]] = []
+        self.answers: list[Answer] = []
 
     def ok(self, **data: Any) -> None:
-        self.answers.append(lambda rid, _f: m.ReplyMessage(request_id=rid, ok=True, data=data))
+        def answer(verb: str, rid: str) -> ReplyMessage[Any]:
+            model: Any = ReplyMessage[REPLIES[verb]]  # type: ignore[valid-type]
+            return model.model_validate({"request_id": rid, "ok": True, "data": data})  # type: ignore[no-any-return]
+
+        self.answers.append(answer)
 
     def refuse(self, message: str) -> None:
-        error = m.ErrorBody(code="invalid_transition", message=message)
-        self.answers.append(lambda rid, _f: m.ReplyMessage(request_id=rid, ok=False, error=error))
+        error = ErrorBody(code="invalid_transition", message=message)
+        self.answers.append(lambda _v, rid: ReplyMessage(request_id=rid, ok=False, error=error))
 
     def silent(self) -> None:
-        def gone(rid: str, _fields: dict[str, Any]) -> m.ReplyMessage:
+        def gone(_verb: str, rid: str) -> ReplyMessage[Any]:
             raise HubUnavailable(f"no reply to {rid}")
 
         self.answers.append(gone)
 
-    def request(self, verb: str, *, request_id: str | None = None, **fields: Any) -> Any:
+    def request(
+        self, verb: str, *, request_id: str | None = None, **fields: Any
+    ) -> ReplyMessage[Any]:
         assert request_id is not None
         self.sent.append((verb, request_id, fields))
-        return self.answers.pop(0)(request_id, fields)
+        return self.answers.pop(0)(verb, request_id)
 
 
 class Clock:
@@ -200,7 +219,10 @@ def test_every_action_has_a_key_and_each_key_sends_its_command() -> None:
         "ctrl+f12": "counter_status",
     }
     for key, verb in simple.items():
-        hub.ok(ticket=view(), status="open")
+        if verb == "counter_status":
+            hub.ok(counter_id="loket-3", status="open")
+        else:
+            hub.ok(ticket=view())
         assert p.key(key), key
         assert hub.sent[-1][0] == verb, key
     assert [s[2] for s in hub.sent[-3:]] == [
@@ -390,11 +412,12 @@ def test_queue_overview_this_counters_services_first() -> None:
 def test_todays_figures_and_their_service_time() -> None:
     figures = CounterFigures()
     day = T0.date()
-    figures.record("call_next", {"ticket": view("A001")}, T0, day)
-    figures.record("start", {"ticket": view("A001")}, T0 + timedelta(minutes=1), day)
-    figures.record("finish", {"ticket": view("A001")}, T0 + timedelta(minutes=7), day)
-    figures.record("call_next", {"ticket": None}, T0, day)
-    figures.record("no_show", {"ticket": view("A002")}, T0, day)
+    a001, a002 = TicketView(**view("A001")), TicketView(**view("A002"))
+    figures.record("call_next", CallResult(ticket=a001), T0, day)
+    figures.record("start", TicketReply(ticket=a001), T0 + timedelta(minutes=1), day)
+    figures.record("finish", TicketReply(ticket=a001), T0 + timedelta(minutes=7), day)
+    figures.record("call_next", CallResult(message="nobody"), T0, day)
+    figures.record("no_show", TicketReply(ticket=a002), T0, day)
     rows = figures.rows(texts("en"))
     assert [(r["label"], r["value"]) for r in rows] == [
         ("called", "1"),
@@ -405,7 +428,10 @@ def test_todays_figures_and_their_service_time() -> None:
         ("mean service time", "6 min"),
     ]
     figures.record(
-        "call_next", {"ticket": view("A003")}, T0 + timedelta(days=1), day.replace(day=4)
+        "call_next",
+        CallResult(ticket=TicketView(**view("A003"))),
+        T0 + timedelta(days=1),
+        day.replace(day=4),
     )
     assert (figures.called, figures.served, figures.service_seconds) == (1, 0, [])
 

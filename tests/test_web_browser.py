@@ -21,6 +21,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from link.client import LoketClient
 from link.protocol import messages as m
+from link.protocol.replies import TicketView
 from link.protocol.topics import HUB_DEVICE
 from live_page.process import WebProcess
 from tests.mqtt_fixtures import started
@@ -61,11 +62,11 @@ def browser() -> Iterator[webdriver.Chrome]:
     shutil.rmtree(profile, ignore_errors=True)
 
 
-def issue(connect: Connect, **kw: Any) -> dict[str, Any]:
+def issue(connect: Connect, **kw: Any) -> TicketView:
     kiosk = started(connect("kiosk-inkom"))
     reply = kiosk.request("issue_ticket", service_id="paspoort", **kw)
     assert reply.ok, reply.error
-    ticket: dict[str, Any] = reply.data["ticket"]
+    ticket: TicketView = reply.data.ticket
     return ticket
 
 
@@ -107,8 +108,8 @@ def test_the_page_shows_the_counter_within_a_second_without_reloading(
     browser: webdriver.Chrome, web: WebProcess, connect: Connect, screenshots: Path
 ) -> None:
     ticket = issue(connect, language="nl")
-    open_live(browser, web, web.url(ticket["token"]))
-    assert "Uw nummer" in card_text(browser) and ticket["number"] in card_text(browser)
+    open_live(browser, web, web.url(ticket.token))
+    assert "Uw nummer" in card_text(browser) and ticket.number in card_text(browser)
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "nl"
     assert browser.find_element(By.ID, "say").get_attribute("aria-live") == "assertive"
     assert browser.find_element(By.ID, "stale").get_attribute("class") == "stale off"
@@ -134,7 +135,7 @@ def test_the_page_shows_the_counter_within_a_second_without_reloading(
     assert browser.execute_script("return window.loketSamePage") == 8  # not reloaded
     assert browser.title.startswith("▶ Loket 3")
     said = browser.find_element(By.ID, "say").get_attribute("textContent")
-    assert said == f"{ticket['number']}: Het is uw beurt! Ga naar Loket 3"
+    assert said == f"{ticket.number}: Het is uw beurt! Ga naar Loket 3"
     assert contrast(browser, "card") >= 7
     browser.save_screenshot(str(screenshots / "web-ticket-called.png"))
 
@@ -143,7 +144,7 @@ def test_language_switch_and_the_end_of_the_visit(
     browser: webdriver.Chrome, web: WebProcess, connect: Connect, screenshots: Path
 ) -> None:
     ticket = issue(connect, language="nl")
-    open_live(browser, web, web.url(ticket["token"]))
+    open_live(browser, web, web.url(ticket.token))
     browser.find_element(By.LINK_TEXT, "Français").click()
     WebDriverWait(browser, 5).until(lambda b: "Votre numéro" in card_text(b))
     wait_for(lambda: web.page.open_streams == 1, what="the French page's stream")
@@ -163,7 +164,7 @@ def test_unknown_token_and_not_live(
     browser.save_screenshot(str(screenshots / "web-ticket-unknown.png"))
 
     ticket = issue(connect, language="en")
-    open_live(browser, web, web.url(ticket["token"]))
+    open_live(browser, web, web.url(ticket.token))
     other = started(connect("display-gelijkvloers"))
     offline = m.DeviceStatus(device=HUB_DEVICE, online=False).model_dump_json().encode()
     other.connection.publish(other.topics.device_status(HUB_DEVICE), offline)

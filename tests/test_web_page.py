@@ -16,6 +16,7 @@ from typing import Any
 
 from link.client import LoketClient
 from link.protocol import messages as m
+from link.protocol.replies import TicketView
 from link.protocol.topics import HUB_DEVICE
 from live_page.process import WebProcess
 from loket.broker import Mosquitto, free_port
@@ -26,11 +27,11 @@ from tests.web_fixtures import EventStream, get, wait_for, web_fixture  # noqa: 
 Connect = Callable[..., LoketClient]
 
 
-def issue(connect: Connect, service: str = "paspoort", **kw: Any) -> dict[str, Any]:
+def issue(connect: Connect, service: str = "paspoort", **kw: Any) -> TicketView:
     kiosk = started(connect("kiosk-inkom"))
     reply = kiosk.request("issue_ticket", service_id=service, **kw)
     assert reply.ok, reply.error
-    ticket: dict[str, Any] = reply.data["ticket"]
+    ticket: TicketView = reply.data.ticket
     return ticket
 
 
@@ -65,22 +66,22 @@ def test_the_page_in_the_tickets_language_small_and_private(
     web: WebProcess, connect: Connect
 ) -> None:
     ticket = issue(connect, language="fr")
-    status, headers, html = get(web.url(ticket["token"]))
+    status, headers, html = get(web.url(ticket.token))
     assert status == 200
-    assert '<html lang="fr">' in html and "Passeport" in html and ticket["number"] in html
+    assert '<html lang="fr">' in html and "Passeport" in html and ticket.number in html
     assert "Vous êtes le prochain." in html and "Attente prévue" in html
     assert len(html.encode()) < 15_000
     assert "script-src 'sha256-" in headers["Content-Security-Policy"]
     assert headers["Referrer-Policy"] == "no-referrer" and headers["Cache-Control"] == "no-store"
     assert '<meta http-equiv="refresh" content="30">' in html  # inside <noscript>
     for lang, words in (("de", "Ihre Nummer"), ("nl", "Uw nummer"), ("en", "Your number")):
-        assert words in get(web.url(ticket["token"], lang))[2]
-    assert "Votre numéro" in get(web.url(ticket["token"], "xx"))[2]
+        assert words in get(web.url(ticket.token, lang))[2]
+    assert "Votre numéro" in get(web.url(ticket.token, "xx"))[2]
 
 
 def test_the_event_stream_shows_the_counter_when_called(web: WebProcess, connect: Connect) -> None:
     ticket = issue(connect)
-    events = EventStream(web, ticket["token"])
+    events = EventStream(web, ticket.token)
     try:
         assert "text/event-stream" in events.head
         first = events.next()
@@ -92,7 +93,7 @@ def test_the_event_stream_shows_the_counter_when_called(web: WebProcess, connect
         called = events.until(lambda d: "Loket 3" in d.get("html", ""), timeout=1.0)
         assert time.monotonic() - start < 1.0
         assert called["alert"] and "It is your turn!" in called["html"]
-        assert called["say"] == f"{ticket['number']}: It is your turn! Go to Loket 3"
+        assert called["say"] == f"{ticket.number}: It is your turn! Go to Loket 3"
         assert staff.request("start").ok and staff.request("finish").ok
         done = events.until(lambda d: d.get("final"))
         assert "Your visit is over." in done["html"]
@@ -110,8 +111,8 @@ def test_unknown_malformed_and_expired_tokens(web: WebProcess, connect: Connect)
     assert get(web.base_url + "/")[0] == 404
     ticket = issue(connect)
     staff = started(connect("staff-loket-3"))
-    assert staff.request("cancel", number=ticket["number"]).ok
-    status, _, html = get(web.url(ticket["token"], "en"))
+    assert staff.request("cancel", number=ticket.number).ok
+    status, _, html = get(web.url(ticket.token, "en"))
     assert status == 200 and "This ticket was cancelled." in html
     assert 'data-final="1"' in html and "http-equiv" not in html
 
@@ -121,18 +122,18 @@ def test_other_day_after_the_hub_closed_the_day(
 ) -> None:
     ticket = issue(connect)
     clock.set(clock.now.replace(day=clock.now.day + 1))
-    status, _, html = get(web.url(ticket["token"], "nl"))
+    status, _, html = get(web.url(ticket.token, "nl"))
     assert status == 200
     assert "Dit ticket was voor een andere dag (03/12/2026) en is niet meer geldig." in html
 
 
 def test_i_need_ten_more_minutes(web: WebProcess, connect: Connect, clock: FrozenClock) -> None:
     ticket = issue(connect)
-    page = web.url(ticket["token"])
+    page = web.url(ticket.token)
     assert "I need 10 more minutes" in get(page + "?lang=en")[2]
     status, location = post(f"{page}/delay", lang="en")
     assert status == 303
-    assert location == f"../{ticket['token']}?lang=en&note=delayed"
+    assert location == f"../{ticket.token}?lang=en&note=delayed"
     html = get(urllib.parse.urljoin(f"{page}/delay", location))[2]
     assert "Done: we will skip you for 10 minutes." in html
     assert "Your turn comes back from 09:10, in your place in the queue." in html
@@ -149,8 +150,8 @@ def test_without_allow_delay_there_is_no_button(
     try:
         ticket = issue(connect)
         wait_for(lambda: plain.link.live)
-        assert "more minutes" not in get(plain.url(ticket["token"], "en"))[2]
-        assert post(plain.url(ticket["token"]) + "/delay")[0] == 404
+        assert "more minutes" not in get(plain.url(ticket.token, "en"))[2]
+        assert post(plain.url(ticket.token) + "/delay")[0] == 404
     finally:
         plain.close()
 
@@ -166,11 +167,11 @@ def test_the_page_says_when_it_is_not_live(
     try:
         wait_for(lambda: page.link.live)
         ticket = issue(connect)
-        events = EventStream(page, ticket["token"])
+        events = EventStream(page, ticket.token)
         assert events.next()["live"]
         own.close()  # the hub says goodbye: its retained status turns offline
         assert events.until(lambda d: d.get("live") is False, timeout=2)
-        html = get(page.url(ticket["token"], "en"))[2]
+        html = get(page.url(ticket.token, "en"))[2]
         assert 'class="stale"' in html and "Not live" in html
         assert get(page.base_url + "/healthz")[0] == 503
     finally:
@@ -181,7 +182,7 @@ def test_the_page_says_when_it_is_not_live(
 
 def test_a_hub_that_stops_answering_is_not_live(web: WebProcess, connect: Connect) -> None:
     ticket = issue(connect)
-    events = EventStream(web, ticket["token"])
+    events = EventStream(web, ticket.token)
     try:
         assert events.next()["live"]
         liar = started(connect("display-gelijkvloers"))  # any client may not, but a test may
@@ -219,9 +220,9 @@ def test_more_pages_than_allowed_get_a_clear_no(
     try:
         ticket = issue(connect)
         wait_for(lambda: small.link.live)
-        first = EventStream(small, ticket["token"])
+        first = EventStream(small, ticket.token)
         assert first.next()["live"]
-        second = raw(small, f"GET /t/{ticket['token']}/events HTTP/1.1\r\n\r\n".encode())
+        second = raw(small, f"GET /t/{ticket.token}/events HTTP/1.1\r\n\r\n".encode())
         assert second.startswith("HTTP/1.1 503") and "Retry-After: 30" in second
     finally:
         if first is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from link.protocol.replies import LiveTicket, UnknownTicket
 from live_page.assets import CSP, SCRIPT, STYLE
 from live_page.render import PageSettings, View, card, page, summary, title
 from live_page.texts import TEXTS, pick_language, wait_words
@@ -19,7 +20,7 @@ from tests.mqtt_fixtures import TOWNHALL
 SITE = load_site(TOWNHALL)
 SETTINGS = PageSettings(SITE, allow_delay=True)
 TOKEN = "abcdefghijklmnopqrstuv"
-BASE: View = {
+FIELDS: dict[str, Any] = {
     "number": "P012",
     "service_id": "paspoort",
     "status": "waiting",
@@ -37,20 +38,28 @@ BASE: View = {
     "scheduled_at": None,
     "expired": None,
 }
+BASE = LiveTicket.model_validate(FIELDS)
+
+
+def live(**changes: Any) -> LiveTicket:
+    """The waiting ticket of BASE with some fields changed (validated as the reply is)."""
+    return LiveTicket.model_validate({**FIELDS, **changes})
+
+
 STATES: dict[str, View] = {
     "waiting": BASE,
-    "next": {**BASE, "position": 1, "expected_wait_s": 30},
-    "appointment": {**BASE, "kind": "appointment", "scheduled_at": "2026-12-03T09:30:00+00:00"},
-    "called": {**BASE, "status": "called", "position": None, "counter_id": "loket-3"},
-    "recalled": {**BASE, "status": "called", "counter_id": "loket-3", "recall_count": 1},
-    "serving": {**BASE, "status": "serving", "position": None, "counter_id": "loket-3"},
-    "held until": {**BASE, "status": "held", "hold_until": "2026-12-03T09:10:00+00:00"},
-    "held": {**BASE, "status": "held", "position": None},
-    "done": {**BASE, "status": "done", "expired": "done"},
-    "cancelled": {**BASE, "status": "cancelled", "expired": "cancelled"},
-    "no show": {**BASE, "status": "no_show", "expired": "no_show"},
-    "other day": {**BASE, "expired": "other_day"},
-    "unknown": {"expired": "unknown"},
+    "next": live(position=1, expected_wait_s=30),
+    "appointment": live(kind="appointment", scheduled_at="2026-12-03T09:30:00+00:00"),
+    "called": live(status="called", position=None, counter_id="loket-3"),
+    "recalled": live(status="called", counter_id="loket-3", recall_count=1),
+    "serving": live(status="serving", position=None, counter_id="loket-3"),
+    "held until": live(status="held", hold_until="2026-12-03T09:10:00+00:00"),
+    "held": live(status="held", position=None),
+    "done": live(status="done", expired="done"),
+    "cancelled": live(status="cancelled", expired="cancelled"),
+    "no show": live(status="no_show", expired="no_show"),
+    "other day": live(expired="other_day"),
+    "unknown": UnknownTicket(),
 }
 
 
@@ -91,7 +100,7 @@ def test_every_state_renders_in_every_language(state: str, lang: str) -> None:
     assert len(html.encode()) < 12_000
     assert f'<html lang="{lang}">' in html and "{" not in card(SETTINGS, view, lang, TOKEN)
     assert summary(SETTINGS, view, lang) and title(SETTINGS, view, lang)
-    if view.get("number"):
+    if isinstance(view, LiveTicket):
         assert "P012" in html
     if state in ("called", "recalled", "serving"):
         assert "Loket 3" in html
@@ -105,7 +114,7 @@ def test_words_for_waits_and_places() -> None:
     assert wait_words("nl", 1260) == "ongeveer 20 minuten"
     assert wait_words("de", 1500) == "etwa 25 Minuten"
     assert "There are 3 people before you." in card(SETTINGS, BASE, "en", TOKEN)
-    two = {**BASE, "position": 2}
+    two = live(position=2)
     assert "Il y a encore 1 personne avant vous." in card(SETTINGS, two, "fr", TOKEN)
     held = card(SETTINGS, STATES["held until"], "en", TOKEN)
     assert "from 10:10" in held  # 09:10 UTC is 10:10 in Brussels

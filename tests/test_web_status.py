@@ -12,6 +12,7 @@ import pytest
 
 from link.client import LoketClient
 from link.protocol import messages as m
+from link.protocol.replies import TicketView, UnknownTicket
 from link.protocol.topics import WEB_DEVICE
 from queue_engine.adapters.memory_store import MemoryStore
 from queue_engine.domain import commands as c
@@ -33,14 +34,14 @@ PRIVATE = {"token", "id", "priority", "channel", "booking_code", "initials", "ap
 def status(web: LoketClient, *tokens: str) -> dict[str, dict[str, Any]]:
     reply = web.request("ticket_status", tokens=list(tokens))
     assert reply.ok, reply.error
-    tickets: dict[str, dict[str, Any]] = reply.data["tickets"]
+    tickets: dict[str, Any] = reply.data.tickets
     return tickets
 
 
-def issue(kiosk: LoketClient, service: str = "paspoort", **kw: Any) -> dict[str, Any]:
+def issue(kiosk: LoketClient, service: str = "paspoort", **kw: Any) -> TicketView:
     reply = kiosk.request("issue_ticket", service_id=service, **kw)
     assert reply.ok, reply.error
-    ticket: dict[str, Any] = reply.data["ticket"]
+    ticket: TicketView = reply.data.ticket
     return ticket
 
 
@@ -57,15 +58,15 @@ def test_a_ticket_by_its_token_without_anything_personal(hub: HubProcess, connec
     web = started(connect(WEB_DEVICE, role="web"))
     first = issue(kiosk, language="fr")
     second = issue(kiosk)
-    views = status(web, first["token"], second["token"])
-    mine = views[second["token"]]
-    assert mine["number"] == second["number"] == "P002"
-    assert (mine["status"], mine["service_id"], mine["expired"]) == ("waiting", "paspoort", None)
-    assert mine["position"] == second["position"] == 2
-    assert mine["expected_wait_s"] == second["expected_wait_s"]
-    assert views[first["token"]]["language"] == "fr"
+    views = status(web, first.token, second.token)
+    mine = views[second.token]
+    assert mine.number == second.number == "P002"
+    assert (mine.status, mine.service_id, mine.expired) == ("waiting", "paspoort", None)
+    assert mine.position == second.position == 2
+    assert mine.expected_wait_s == second.expected_wait_s
+    assert views[first.token].language == "fr"
     assert not PRIVATE & set(mine)
-    assert first["token"] not in repr(views[first["token"]])
+    assert first.token not in repr(views[first.token])
 
 
 def test_called_shows_the_counter_and_finished_tickets_expire(
@@ -77,15 +78,15 @@ def test_called_shows_the_counter_and_finished_tickets_expire(
     ticket = issue(kiosk)
     assert staff.request("counter_status", status="open").ok
     assert staff.request("call_next").ok
-    called = status(web, ticket["token"])[ticket["token"]]
-    assert (called["status"], called["counter_id"], called["counter_name"]) == (
+    called = status(web, ticket.token)[ticket.token]
+    assert (called.status, called.counter_id, called.counter_name) == (
         "called",
         "loket-3",
         "Loket 3",
     )
-    assert called["position"] is None and called["called_at"] and called["expired"] is None
+    assert called.position is None and called.called_at and called.expired is None
     assert staff.request("start").ok and staff.request("finish").ok
-    assert status(web, ticket["token"])[ticket["token"]]["expired"] == "done"
+    assert status(web, ticket.token)[ticket.token].expired == "done"
 
 
 def test_no_show_cancelled_unknown_and_other_day(
@@ -97,20 +98,20 @@ def test_no_show_cancelled_unknown_and_other_day(
     missed, withdrawn, left = issue(kiosk), issue(kiosk), issue(kiosk)
     assert staff.request("counter_status", status="open").ok
     assert staff.request("call_next").ok and staff.request("no_show").ok
-    assert staff.request("cancel", number=withdrawn["number"]).ok
-    views = status(web, missed["token"], withdrawn["token"], left["token"], NO_SUCH_TOKEN)
-    assert views[missed["token"]]["expired"] == "no_show"
-    assert views[withdrawn["token"]]["expired"] == "cancelled"
-    assert views[left["token"]]["expired"] is None
-    assert views[NO_SUCH_TOKEN] == {"expired": "unknown"}
+    assert staff.request("cancel", number=withdrawn.number).ok
+    views = status(web, missed.token, withdrawn.token, left.token, NO_SUCH_TOKEN)
+    assert views[missed.token].expired == "no_show"
+    assert views[withdrawn.token].expired == "cancelled"
+    assert views[left.token].expired is None
+    assert views[NO_SUCH_TOKEN] == UnknownTicket()
     clock.set(clock.now + timedelta(days=1))
-    assert status(web, left["token"])[left["token"]]["expired"] == "other_day"
+    assert status(web, left.token)[left.token].expired == "other_day"
 
 
 def test_status_is_read_only_and_never_stored(hub: HubProcess, connect: Connect) -> None:
     kiosk = started(connect("kiosk-inkom"))
     web = started(connect(WEB_DEVICE))
-    token = issue(kiosk)["token"]
+    token = issue(kiosk).token
     before = requests_stored(hub)
     for _ in range(20):
         status(web, token)
@@ -121,7 +122,7 @@ def test_only_the_web_role_asks_by_token(hub: HubProcess, connect: Connect) -> N
     kiosk = started(connect("kiosk-inkom"))
     staff = started(connect("staff-loket-3"))
     web = started(connect(WEB_DEVICE))
-    token = issue(kiosk)["token"]
+    token = issue(kiosk).token
     for device in (kiosk, staff):
         assert device.request("ticket_status", tokens=[token]).error.code == "forbidden"
         refused = device.request("delay_request", token=token)
@@ -141,18 +142,18 @@ def test_delay_request_holds_a_waiting_ticket_until_then(
     staff = started(connect("staff-loket-3"))
     web = started(connect(WEB_DEVICE))
     first, second = issue(kiosk), issue(kiosk)
-    held = web.request("delay_request", token=first["token"], minutes=10)
+    held = web.request("delay_request", token=first.token, minutes=10)
     assert held.ok, held.error
-    view = status(web, first["token"])[first["token"]]
-    assert view["status"] == "held"
-    assert view["hold_until"] == (clock.now + timedelta(minutes=10)).isoformat()
-    assert status(web, second["token"])[second["token"]]["position"] == 1
-    again = web.request("delay_request", token=first["token"], minutes=10)
+    view = status(web, first.token)[first.token]
+    assert view.status == "held"
+    assert view.hold_until == clock.now + timedelta(minutes=10)
+    assert status(web, second.token)[second.token].position == 1
+    again = web.request("delay_request", token=first.token, minutes=10)
     assert again.error.code == "invalid_transition"
     assert web.request("delay_request", token=NO_SUCH_TOKEN).error.code == "not_found"
     assert staff.request("counter_status", status="open").ok
-    assert staff.request("call_next").data["ticket"]["number"] == second["number"]
-    called = web.request("delay_request", token=second["token"])
+    assert staff.request("call_next").data.ticket.number == second.number
+    called = web.request("delay_request", token=second.token)
     assert called.error.code == "invalid_transition" and "called" in called.error.message
 
 
@@ -207,8 +208,8 @@ def test_place_and_wait_of_every_waiting_ticket_match_the_kiosks_view() -> None:
             desk.now,
         )
         for ticket in waiting[:200]:
-            mine = reply.data["tickets"][ticket.token]
+            mine = reply.data.tickets[ticket.token]
             queue = state.waiting_by_service[ticket.service_id].values()
             kiosk = ticket_view(site, ticket, queue, state.recent, state.counters, busy)
-            assert mine["position"] == kiosk["position"], seed
-            assert abs(mine["expected_wait_s"] - kiosk["expected_wait_s"]) <= 1, seed
+            assert mine.position == kiosk.position, seed
+            assert abs(mine.expected_wait_s - kiosk.expected_wait_s) <= 1, seed

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from link.protocol import messages as m
+from link.protocol.replies import REPLIES, reply_schema
 from link.protocol.roles import ROLE_VERBS, Role
 from link.protocol.topics import ROOT, VERSION
 
@@ -14,7 +16,7 @@ TOPIC_ROWS = (
     ("cmd/<device>/<verb>", "kiosk, staff terminal, live page (`web`)", "hub", "no", 1,
      "cmd-<verb>",
      "a command; `request_id` in the payload; a retry with the same id gets the first reply"),
-    ("reply/<device>", "hub", "that device only", "no", 1, "reply",
+    ("reply/<device>", "hub", "that device only", "no", 1, "reply-<verb>",
      "the answer, matched by `request_id` (and MQTT 5 correlation data when sent)"),
     ("state/services", "hub", "everyone", "yes", 1, "state-services",
      "per service: waiting, longest and expected wait, available or why not and until when"),
@@ -31,13 +33,19 @@ TOPIC_ROWS = (
 )  # fmt: skip
 
 
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every published JSON Schema by name: each message, and the reply to each verb."""
+    found = {name: model.model_json_schema() for name, model in m.MESSAGES.items()}
+    found.update({f"reply-{verb}": reply_schema(verb) for verb in REPLIES})
+    return found
+
+
 def write_schemas(out: Path) -> list[Path]:
-    """Write one JSON Schema per message and topics.md into `out`; return the files."""
+    """Write one JSON Schema per message and per reply, and topics.md, into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, model in m.MESSAGES.items():
+    for name, schema in schemas().items():
         path = out / f"{name}.schema.json"
-        schema = model.model_json_schema()
         schema["$id"] = f"{name}.schema.json"
         path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         written.append(path)
@@ -72,14 +80,14 @@ def topics_markdown() -> str:
         "The device id in the topic is what the broker's ACL vouches for: a device may "
         "publish only under its own id. The hub then checks the device's role.",
         "",
-        "| verb | schema | kiosk | staff terminal | display | live page (`web`) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| verb | command | reply `data` | kiosk | staff terminal | display | live page |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for verb in m.REQUESTS:
         roles = ["yes" if verb in ROLE_VERBS[r] else "no" for r in Role]
-        lines.append(
-            f"| `{verb}` | [cmd-{verb}](cmd-{verb}.schema.json) | " + " | ".join(roles) + " |"
-        )
+        command = f"[cmd-{verb}](cmd-{verb}.schema.json)"
+        reply = f"[{REPLIES[verb].__name__}](reply-{verb}.schema.json)"
+        lines.append(f"| `{verb}` | {command} | {reply} | " + " | ".join(roles) + " |")
     lines += [
         "",
         "A staff terminal acts for its own counter: `counter_id` may be left out and may not "
@@ -101,12 +109,16 @@ def topics_markdown() -> str:
         "",
         "## Replies",
         "",
-        '`{"v": 1, "request_id": …, "ok": true, "data": {…}}` or '
-        '`{"v": 1, "request_id": …, "ok": false, "error": {"code", "message", '
-        '"details"}}`. `data.ticket` describes the ticket as the command left it (number, '
-        "service and its name in the ticket's language, status, position, expected wait in "
-        "seconds, counter, and `token`, the key of its live page — for the requesting device "
-        "only). Check-in adds `documents` and `offers` (related services).",
+        '`{"v": 1, "request_id": …, "ok": true, "data": {…}, "error": null}` or '
+        '`{"v": 1, "request_id": …, "ok": false, "data": null, "error": {"code", "message", '
+        '"details"}}`. Each verb\'s reply has its own closed schema, `reply-<verb>.schema.json` '
+        "(the table above): no field appears that the schema does not name. `data.ticket` "
+        "describes the ticket as the command left it (number, service and its name in the "
+        "ticket's language, status, position, expected wait in seconds, counter, and `token`, "
+        "the key of its live page — for the requesting device only). Check-in adds "
+        "`appointments`, `documents` and `offers` (related services); `call_next` with nobody "
+        "waiting answers `ticket: null` and a `message`. Replies stored by hubs before this "
+        'schema may carry `"data": {}` with an error; read it as no data.',
         "",
         "Error codes: `invalid_request` (bad JSON or schema), `too_large`, `unknown_verb`, "
         "`unknown_device`, `forbidden` (the role may not), `not_found`, `invalid_transition` "

@@ -12,11 +12,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from queue_engine.domain.errors import Unavailability
 from queue_engine.domain.model import (
     CancelReason,
     Channel,
     CounterStatus,
     PriorityClass,
+    TicketStatus,
 )
 
 SCHEMA_VERSION: Literal[1] = 1
@@ -189,27 +191,6 @@ REQUESTS: dict[str, type[Request]] = {
 }
 
 
-# --- replies (reply/<device>) ------------------------------------------------------------
-
-
-class ErrorBody(BaseModel):
-    """Why a command was refused: a stable code and a message for people."""
-
-    code: str
-    message: str
-    details: dict[str, Any] = Field(default_factory=dict)
-
-
-class ReplyMessage(Message):
-    """The hub's answer to one request."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    request_id: str
-    ok: bool
-    data: dict[str, Any] = Field(default_factory=dict)
-    error: ErrorBody | None = None
-
-
 # --- state (retained) and events ---------------------------------------------------------
 
 
@@ -226,7 +207,7 @@ class ServiceState(BaseModel):
     longest_wait_s: int
     expected_wait_s: int
     available: bool
-    reason: str | None = None
+    reason: Unavailability | None = None
     next_available: datetime | None = None
 
 
@@ -257,7 +238,7 @@ class CounterStateMessage(Message):
     zone: str | None = None
     status: CounterStatus
     ticket: str | None = None
-    ticket_status: str | None = None
+    ticket_status: TicketStatus | None = None
     services: list[str] = Field(default_factory=list)
     figures: CounterFigures | None = None
 
@@ -314,10 +295,9 @@ class DeviceStatus(Message):
     detail: str | None = None
 
 
-#: Every message with its topic pattern, for the schema documentation.
+#: Every message but the replies (see replies.REPLIES), for the schema documentation.
 MESSAGES: dict[str, type[BaseModel]] = {
     **{f"cmd-{verb}": model for verb, model in REQUESTS.items()},
-    "reply": ReplyMessage,
     "state-services": ServicesState,
     "state-counter": CounterStateMessage,
     "state-calls": CallsState,

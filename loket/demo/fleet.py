@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from link.client import HubUnavailable, LoketClient
 from link.mqtt import Broker
 from link.protocol import messages as m
+from link.protocol.replies import CallResult, CheckInResult, ReplyMessage, TicketReply, TicketView
 
 log = logging.getLogger("loket.demo.fleet")
 #: A device gives up on one command after this long without an answer (then it fails).
@@ -70,7 +71,7 @@ class Device:
         if delay > 0:
             time.sleep(delay)
 
-    def ask(self, verb: str, rid: str, **fields: Any) -> m.ReplyMessage:
+    def ask(self, verb: str, rid: str, **fields: Any) -> ReplyMessage[Any]:
         """Send a command until the hub answers it (the same request id each time)."""
         began = time.time()
         attempts = 0
@@ -99,7 +100,8 @@ class Device:
 
 def run_kiosk(device: Device) -> None:
     """Issue walk-in tickets and check in appointments from the plan; print each ticket."""
-    from printer_drivers import PrinterModel, print_ticket, ticket_from_reply
+    from kiosk.printing import ticket_for_reply
+    from printer_drivers import PrinterModel, print_ticket
     from siteconfig import load_site_config
 
     spec = device.spec
@@ -120,23 +122,29 @@ def run_kiosk(device: Device) -> None:
             reply = device.ask(
                 "issue_ticket", rid, service_id=visitor["service_id"], language=visitor["language"]
             )
-        if not reply.ok:
+        if not isinstance(reply.data, TicketReply | CheckInResult):
             device.record.write("refused", visitor=visitor["id"], rid=rid, error=str(reply.error))
             continue
-        ticket = reply.data["ticket"]
+        ticket = reply.data.ticket
+        documents = reply.data.documents if isinstance(reply.data, CheckInResult) else []
         now = time.time() - device.t0
         out = paper_out is not None and paper_out[0] <= now < paper_out[1]
         address = "dummy:?status=paper_out" if out else "dummy:"
-        printed = print_ticket(address, ticket_from_reply(reply.data, config), model).ok
+        printed = print_ticket(address, ticket_for_reply(ticket, documents, config), model).ok
         state = "ok" if printed else "paper_out"
         if state != printer_state:
             printer_state = state
             device.client.publish_status(printer=state)
             device.record.write("printer", status=state)
         device.record.write(
-            "ack", visitor=visitor["id"], rid=rid, ticket_id=ticket["id"],
-            number=ticket["number"], service_id=ticket["service_id"], printed=printed,
-        )  # fmt: skip
+            "ack",
+            visitor=visitor["id"],
+            rid=rid,
+            ticket_id=ticket.id,
+            number=ticket.number,
+            service_id=ticket.service_id,
+            printed=printed,
+        )
     if printer_state != "ok":
         device.client.publish_status(printer="ok")
 
@@ -168,7 +176,7 @@ class Counter:
         self.n = 0
         self.holds: list[tuple[float, int]] = []  # (reactivate at, ticket id)
 
-    def act(self, verb: str, ticket_id: int | None = None, **fields: Any) -> m.ReplyMessage:
+    def act(self, verb: str, ticket_id: int | None = None, **fields: Any) -> ReplyMessage[Any]:
         """One command; a refusal is recorded as an error (it should never happen)."""
         self.n += 1
         if ticket_id is not None and verb in ("cancel", "reactivate"):
@@ -188,7 +196,8 @@ class Counter:
         idle_since: float | None = None
         while True:
             self._reactivate_due(force=self.device.stopping())
-            ticket = self.act("call_next").data.get("ticket")
+            called = self.act("call_next").data
+            ticket = called.ticket if isinstance(called, CallResult) else None
             if ticket is None:
                 idle_since = idle_since or time.monotonic()
                 quiet = time.monotonic() - idle_since > 0.5
@@ -200,13 +209,13 @@ class Counter:
             self.serve(ticket)
         self.act("counter_status", status="closed")
 
-    def serve(self, ticket: dict[str, Any]) -> None:
+    def serve(self, ticket: TicketView) -> None:
         """What happens at the counter with the called ticket, drawn from its id."""
         spec = self.spec
-        tid: int = ticket["id"]
+        tid = ticket.id
         rng = random.Random(spec["seed"] * 1_000_003 + tid * 31 + self.n)
         draw = rng.random()
-        target = spec["transfers"].get(ticket["service_id"])
+        target = spec["transfers"].get(ticket.service_id)
         if draw < spec["no_show"]:
             self.act("no_show", tid)
         elif draw < spec["no_show"] + spec["cancel"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from link.protocol import messages as m
+from link.protocol.replies import ErrorBody, ReplyMessage, TicketDetails, TicketDetailsResult
 from queue_engine.domain.model import Ticket, TicketStatus
 from queue_engine.service.state import QueueState
 from queue_engine.service.views import documents, ticket_view
@@ -21,22 +22,27 @@ def _find(state: QueueState, request: m.TicketDetailsRequest, counter: str | Non
 
 def ticket_details(
     state: QueueState, request: m.TicketDetailsRequest, counter: str | None
-) -> m.ReplyMessage:
+) -> ReplyMessage[TicketDetailsResult]:
     """The reply: the ticket's view with its transfer notes and documents, or not_found."""
     if request.counter_id not in (None, counter) and counter is not None:
-        error = m.ErrorBody(code="forbidden", message=f"this terminal works for {counter}")
-        return m.ReplyMessage(request_id=request.request_id, ok=False, error=error)
+        error = ErrorBody(code="forbidden", message=f"this terminal works for {counter}")
+        return ReplyMessage(request_id=request.request_id, ok=False, error=error)
     ticket = _find(state, request, counter)
     if ticket is None:
-        error = m.ErrorBody(code="not_found", message="no such ticket at the moment")
-        return m.ReplyMessage(request_id=request.request_id, ok=False, error=error)
+        error = ErrorBody(code="not_found", message="no such ticket at the moment")
+        return ReplyMessage(request_id=request.request_id, ok=False, error=error)
     waiting = list(state.waiting_by_service.get(ticket.service_id, {}).values())
     view = ticket_view(state.site, ticket, waiting, state.recent, state.counters)
     services = [ticket.service_id, *ticket.visit_services]
-    view["documents"] = documents(state.site, services, ticket.language)
-    view["waited_s"] = (
+    waited = (
         round(((ticket.first_called_at or ticket.called_at) - ticket.queued_since).total_seconds())
         if ticket.status is not TicketStatus.WAITING and ticket.called_at
         else None
     )
-    return m.ReplyMessage(request_id=request.request_id, ok=True, data={"ticket": view})
+    details = TicketDetails(
+        **dict(view),
+        documents=documents(state.site, services, ticket.language),
+        waited_s=waited,
+    )
+    data = TicketDetailsResult(ticket=details)
+    return ReplyMessage(request_id=request.request_id, ok=True, data=data)

@@ -13,7 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from link.protocol import messages as m
-from link.protocol.roles import ROLE_VERBS, Device
+from link.protocol.replies import ErrorBody, ReplyMessage
+from link.protocol.roles import ROLE_VERBS, Device, Role
 from queue_engine.domain import commands as c
 from queue_engine.domain.model import Channel
 
@@ -29,10 +30,10 @@ class Refused(Exception):
         self.code = code
         self.message = message
 
-    def reply(self) -> m.ReplyMessage:
+    def reply(self) -> ReplyMessage[Any]:
         """The error reply."""
-        body = m.ErrorBody(code=self.code, message=self.message)
-        return m.ReplyMessage(request_id=self.request_id, ok=False, error=body)
+        body = ErrorBody(code=self.code, message=self.message)
+        return ReplyMessage(request_id=self.request_id, ok=False, error=body)
 
 
 def _raw_request_id(payload: bytes) -> str:
@@ -113,7 +114,7 @@ def to_command(device: Device, verb: str, request: m.Request, lookup: NumberLook
     if isinstance(request, m.IssueTicketRequest):
         return _issue(device, request, base)
     if isinstance(request, m.CheckInRequest):
-        channel = Channel.KIOSK if device.role == "kiosk" else Channel.DESK
+        channel = Channel.KIOSK if device.role == Role.KIOSK else Channel.DESK
         return c.CheckIn(
             **base, booking_code=request.booking_code, language=request.language, channel=channel
         )
@@ -149,11 +150,11 @@ def _require_ticket(request: Any, lookup: NumberLookup) -> int:
 
 
 def _issue(device: Device, request: m.IssueTicketRequest, base: dict[str, Any]) -> c.Command:
-    if device.role == "kiosk" and (request.channel not in KIOSK_CHANNELS or request.force):
+    if device.role == Role.KIOSK and (request.channel not in KIOSK_CHANNELS or request.force):
         raise Refused(request.request_id, "forbidden", "a kiosk issues kiosk tickets only")
     channel = (
         request.channel
-        if device.role == "kiosk" or request.channel != Channel.KIOSK
+        if device.role == Role.KIOSK or request.channel != Channel.KIOSK
         else (Channel.DESK)
     )
     return c.IssueTicket(

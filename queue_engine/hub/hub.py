@@ -15,9 +15,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from link.mqtt import Broker, Connection, Incoming
 from link.protocol import messages as m
+from link.protocol.replies import CallResult, ErrorBody, ReplyMessage, TicketReply
 from link.protocol.roles import Device, Role
 from link.protocol.topics import HUB_DEVICE, WEB_DEVICE, Topics
 from queue_engine.domain import commands as c
@@ -50,7 +52,7 @@ class _Job:
     device_id: str
     verb: str
     command: c.Command | None = None
-    refused: m.ReplyMessage | None = None
+    refused: ReplyMessage[Any] | None = None
     query: m.TicketStatusRequest | None = None
     details: m.TicketDetailsRequest | None = None
     counter: str | None = None
@@ -220,12 +222,10 @@ class Hub:
             replies = self.engine.execute_many(commands, now) if commands else []
         except Exception:
             log.exception("the store failed; %d commands were not applied", len(runnable))
-            body = m.ErrorBody(code="unavailable", message="the queue could not store this; retry")
+            body = ErrorBody(code="unavailable", message="the queue could not store this; retry")
             for job in runnable:
                 assert job.command is not None
-                job.refused = m.ReplyMessage(
-                    request_id=job.command.request_id, ok=False, error=body
-                )
+                job.refused = ReplyMessage(request_id=job.command.request_id, ok=False, error=body)
             replies = []
         answers = dict(zip((id(j) for j in runnable), replies, strict=False))
         for job in jobs:
@@ -245,7 +245,7 @@ class Hub:
                 self._announce(job, reply, now)
         return bool(runnable)
 
-    def _answer(self, job: _Job, message: m.ReplyMessage) -> None:
+    def _answer(self, job: _Job, message: ReplyMessage[Any]) -> None:
         try:
             payload = message.model_dump_json().encode()
         except ValueError:  # a request id read from raw JSON may hold a lone surrogate
@@ -260,14 +260,16 @@ class Hub:
         )
         self.metrics.observe(job.verb, result or "error", time.perf_counter() - job.started)
 
-    def _announce(self, job: _Job, reply: Reply, now: datetime) -> None:
-        ticket = reply.data.get("ticket")
-        if job.verb not in CALL_VERBS or not ticket or not ticket.get("counter_id"):
+    def _announce(self, job: _Job, reply: Reply[Any], now: datetime) -> None:
+        if job.verb not in CALL_VERBS or not isinstance(reply.data, CallResult | TicketReply):
             return
-        stored = self.engine.state.tickets.get(ticket["id"])
+        ticket = reply.data.ticket
+        if ticket is None or ticket.counter_id is None:
+            return
+        stored = self.engine.state.tickets.get(ticket.id)
         if stored is None:
             return
-        call = call_of(self.site, stored, ticket["counter_id"], now, stored.recall_count)
+        call = call_of(self.site, stored, ticket.counter_id, now, stored.recall_count)
         self.snapshots.add_call(call)
         self.connection.publish(
             self.topics.called, m.CalledEvent(call=call).model_dump_json().encode()

@@ -16,9 +16,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
 
 from link.protocol import messages as m
+from link.protocol.replies import (
+    Expired,
+    LiveTicket,
+    ReplyMessage,
+    TicketStatusResult,
+    UnknownTicket,
+)
 from link.protocol.roles import Device
 from queue_engine.domain import commands as c
 from queue_engine.domain.estimates import expected_wait
@@ -37,15 +43,11 @@ from queue_engine.service.state import QueueState
 
 #: Why a page shows a ticket as over (the `expired` field); None while it is live.
 EXPIRED_REASONS = ("done", "cancelled", "no_show", "other_day", "unknown")
-_FINAL_REASON = {
+_FINAL_REASON: dict[TicketStatus, Expired] = {
     TicketStatus.DONE: "done",
     TicketStatus.CANCELLED: "cancelled",
     TicketStatus.NO_SHOW: "no_show",
 }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 class TokenIndex:
@@ -119,7 +121,7 @@ class LiveStatus:
 
     def answer(
         self, request: m.TicketStatusRequest, state: QueueState, now: datetime
-    ) -> m.ReplyMessage:
+    ) -> ReplyMessage[TicketStatusResult]:
         """The reply to `ticket_status`: one entry per token asked."""
         found = {token: self.index.find(state, token) for token in request.tokens}
         services = {t.service_id for t in found.values() if t and t.status is TicketStatus.WAITING}
@@ -135,12 +137,11 @@ class LiveStatus:
         }
         today = self.site.local_day(now)
         tickets = {
-            token: self.view(ticket, ahead, lines, today)
-            if ticket is not None
-            else {"expired": "unknown"}
+            token: self.view(ticket, ahead, lines, today) if ticket is not None else UnknownTicket()
             for token, ticket in found.items()
         }
-        return m.ReplyMessage(request_id=request.request_id, ok=True, data={"tickets": tickets})
+        data = TicketStatusResult(tickets=tickets)
+        return ReplyMessage(request_id=request.request_id, ok=True, data=data)
 
     def view(
         self,
@@ -148,32 +149,31 @@ class LiveStatus:
         ahead: Mapping[int, int],
         lines: Mapping[str, WaitLine],
         today: date,
-    ) -> dict[str, Any]:
+    ) -> LiveTicket:
         """What the page may show of one ticket: where it stands, nothing about who holds it."""
         counter = self.site.counters.get(ticket.counter_id) if ticket.counter_id else None
-        view: dict[str, Any] = {
-            "number": ticket.number,
-            "service_id": ticket.service_id,
-            "status": ticket.status.value,
-            "kind": ticket.kind.value,
-            "language": ticket.language,
-            "day": ticket.day.isoformat(),
-            "position": None,
-            "expected_wait_s": None,
-            "counter_id": counter.id if counter else None,
-            "counter_name": counter.name if counter else None,
-            "zone": counter.zone if counter else None,
-            "called_at": _iso(ticket.called_at),
-            "recall_count": ticket.recall_count,
-            "hold_until": _iso(ticket.hold_until),
-            "scheduled_at": _iso(ticket.scheduled_at),
-            "expired": _expired(ticket, today),
-        }
+        position = expected = None
         if ticket.status is TicketStatus.WAITING and ticket.id in ahead:
             before = ahead[ticket.id]
-            view["position"] = before + 1
-            view["expected_wait_s"] = round(lines[ticket.service_id](before))
-        return view
+            position, expected = before + 1, round(lines[ticket.service_id](before))
+        return LiveTicket(
+            number=ticket.number,
+            service_id=ticket.service_id,
+            status=ticket.status,
+            kind=ticket.kind,
+            language=ticket.language,
+            day=ticket.day,
+            position=position,
+            expected_wait_s=expected,
+            counter_id=counter.id if counter else None,
+            counter_name=counter.name if counter else None,
+            zone=counter.zone if counter else None,
+            called_at=ticket.called_at,
+            recall_count=ticket.recall_count,
+            hold_until=ticket.hold_until,
+            scheduled_at=ticket.scheduled_at,
+            expired=_expired(ticket, today),
+        )
 
     def delay(self, device: Device, request: m.DelayRequest, state: QueueState) -> c.Hold:
         """The Hold a visitor's "call me later" asks for; refused unless the ticket waits."""
@@ -195,7 +195,7 @@ class LiveStatus:
         )
 
 
-def _expired(ticket: Ticket, today: date) -> str | None:
+def _expired(ticket: Ticket, today: date) -> Expired | None:
     if ticket.status is TicketStatus.DONE:
         return "done"
     day_closed = ticket.cancel_reason == CancelReason.DAY_CLOSED

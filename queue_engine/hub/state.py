@@ -59,13 +59,12 @@ class Snapshotter:
 
     def messages(self, state: QueueState, now: datetime) -> list[tuple[str, m.Message]]:
         """Every retained (topic, message) pair as it should be now."""
-        rows = service_status(self.site, state, now)
-        services = [m.ServiceState.model_validate(row) for row in rows]
+        services = service_status(self.site, state, now)
         out: list[tuple[str, m.Message]] = [
             (self.topics.services, m.ServicesState(at=now, services=services))
         ]
-        for row in counter_status(self.site, state):
-            out.append((self.topics.counter(row["id"]), m.CounterStateMessage(at=now, **row)))
+        for counter in counter_status(self.site, state, now):
+            out.append((self.topics.counter(counter.id), counter))
         out.append((self.topics.calls, m.CallsState(at=now, calls=list(self.calls))))
         return out
 

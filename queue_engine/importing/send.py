@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 
+from link.protocol.replies import ImportCounts
 from queue_engine.domain.commands import ImportAppointments
 from queue_engine.domain.model import Appointment
 from queue_engine.importing.common import (
@@ -58,13 +59,13 @@ def send_appointments(
         command = ImportAppointments(request_id=request_id, actor=actor, appointments=chunk)
         reply = engine.execute(command, now)
         if not reply.ok:
-            reason = f"refused by the queue: {(reply.error or {}).get('message', '?')}"
+            reason = f"refused by the queue: {reply.error.message if reply.error else '?'}"
             rejections += [Rejection(result.origins[a.id], a.id, reason) for a in chunk]
         elif reply.replayed:
             counts["unchanged"] += len(chunk)
-        else:
-            counts["imported"] += int(reply.data.get("imported", 0))
-            counts["updated"] += int(reply.data.get("updated", 0))
+        elif (done := reply.of(ImportCounts)) is not None:
+            counts["imported"] += done.imported
+            counts["updated"] += done.updated
         if progress is not None:
             progress(len(chunk))
     return ImportReport(rejections=tuple(rejections), **counts)

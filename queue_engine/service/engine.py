@@ -17,58 +17,105 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from pydantic import ValidationError
+
+from link.protocol.replies import Detail, ErrorBody, ReplyData
 from queue_engine.domain.commands import Command, Tick
 from queue_engine.domain.errors import DomainError, InvalidCommand
 from queue_engine.domain.events import Event
 from queue_engine.domain.model import Site, utc
 from queue_engine.ports import Change, PurgeReport, RequestRecord, Store, Transaction
-from queue_engine.service.handlers import HANDLERS
+from queue_engine.service.handlers import HANDLERS, REPLY_DATA
 from queue_engine.service.state import QueueState
 from queue_engine.service.work import Work
 
 log = logging.getLogger(__name__)
+D = TypeVar("D", bound=ReplyData)
+T = TypeVar("T", bound=ReplyData)
 
 
 @dataclass(frozen=True)
-class Reply:
-    """The answer to one command: data when it worked, an error code and message when not."""
+class Reply(Generic[D]):
+    """The answer to one command: typed data when it worked, an error when not."""
 
     request_id: str
     ok: bool
-    data: dict[str, Any] = field(default_factory=dict)
-    error: dict[str, Any] | None = None
+    data: D | None = None
+    error: ErrorBody | None = None
     #: True when this is the stored first answer to a request id seen before.
     replayed: bool = field(default=False, compare=False)
+    #: The JSON as first stored, so a replay sends exactly the same bytes.
+    stored: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def error_code(self) -> str | None:
         """The stable error code, if the command was refused."""
-        return self.error["code"] if self.error else None
+        return self.error.code if self.error else None
 
     @functools.cached_property
     def json(self) -> str:
         """The reply as stored and sent (the `reply` message of the MQTT contract)."""
-        body = {"v": 1, "request_id": self.request_id, "ok": self.ok}
-        body.update({"data": self.data, "error": self.error})
-        return json.dumps(body, separators=(",", ":"), default=str)
+        if self.stored is not None:
+            return self.stored
+        data = self.data.model_dump(mode="json") if self.data is not None else None
+        error = self.error.model_dump(mode="json") if self.error is not None else None
+        body = {"v": 1, "request_id": self.request_id, "ok": self.ok, "data": data}
+        body["error"] = error
+        return json.dumps(body, separators=(",", ":"))
 
     def to_json(self) -> str:
         """The reply as stored and sent."""
         return self.json
 
-    @classmethod
-    def from_json(cls, text: str) -> Reply:
-        """A stored reply."""
-        raw = json.loads(text)
-        return cls(raw["request_id"], raw["ok"], raw.get("data") or {}, raw.get("error"))
+    def of(self, model: type[T]) -> T | None:
+        """The data if the command worked and its reply is a `model`, else None."""
+        return self.data if isinstance(self.data, model) else None
 
     @classmethod
-    def refused(cls, request_id: str, error: DomainError) -> Reply:
+    def from_json(cls, text: str, model: type[ReplyData] | None = None) -> Reply[Any]:
+        """A stored reply (also one an older hub stored), its data read as `model`.
+
+        A client that reused a request id for another command gets the first command's
+        reply back: its data is then read as whichever reply model fits it."""
+        raw = json.loads(text)
+        data = raw.get("data") if raw["ok"] else None
+        error = raw.get("error")
+        return Reply(
+            raw["request_id"],
+            raw["ok"],
+            _read_data(data, model) if data is not None else None,
+            ErrorBody.model_validate(error) if error else None,
+            stored=text,
+        )
+
+    @classmethod
+    def refused(cls, request_id: str, error: DomainError) -> Reply[Any]:
         """The reply to a command the rules refuse."""
-        body = {"code": error.code, "message": error.message, "details": error.details}
-        return cls(request_id, False, {}, body)
+        details = {k: _detail(v) for k, v in error.details.items()}
+        body = ErrorBody(code=error.code, message=error.message, details=details)
+        return cls(request_id, False, None, body)
+
+
+def _read_data(data: Any, model: type[ReplyData] | None) -> ReplyData | None:
+    """Stored reply data as its model (or the first reply model that fits it)."""
+    candidates = [model] if model is not None else []
+    candidates += [other for other in dict.fromkeys(REPLY_DATA.values()) if other is not model]
+    for candidate in candidates:
+        try:
+            return candidate.model_validate(data)
+        except ValidationError:
+            continue
+    log.warning("a stored reply fits no reply model; it is sent as stored")
+    return None
+
+
+def _detail(value: Any) -> Detail:
+    """An error detail as the contract carries it: a scalar (anything else as text)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
 class Engine:
@@ -114,11 +161,11 @@ class Engine:
         self._state = QueueState(self.site, snapshot, day, self.store.events(start, end))
         return self._state
 
-    def execute(self, command: Command, now: datetime) -> Reply:
+    def execute(self, command: Command, now: datetime) -> Reply[Any]:
         """Apply `command` at `now`, once; a repeated request id returns the first reply."""
         return self.execute_many([command], now)[0]
 
-    def execute_many(self, commands: Sequence[Command], now: datetime) -> list[Reply]:
+    def execute_many(self, commands: Sequence[Command], now: datetime) -> list[Reply[Any]]:
         """Apply commands in order, in one transaction (a group commit), one reply each.
 
         Each command sees the ones before it. Nothing is acknowledged before the commit:
@@ -156,15 +203,16 @@ class Engine:
         commands: Sequence[Command],
         now: datetime,
         events: list[Event],
-    ) -> list[Reply]:
-        replies: list[Reply] = []
-        seen: dict[tuple[str, str], Reply] = {}
+    ) -> list[Reply[Any]]:
+        replies: list[Reply[Any]] = []
+        seen: dict[tuple[str, str], Reply[Any]] = {}
         for command in commands:
             key = (command.actor, command.request_id)
             stored = tx.reply_for(*key)
             if key in seen or stored is not None:
-                first = seen[key] if key in seen else Reply.from_json(stored or "")
-                replies.append(replace(first, replayed=True))
+                model = REPLY_DATA.get(type(command))
+                first = seen[key] if key in seen else Reply.from_json(stored or "", model)
+                replies.append(replace(first, replayed=True, stored=first.json))
                 continue
             work = Work(state, tx, now)
             reply = self._run(HANDLERS.get(type(command)), work, command)
@@ -176,7 +224,7 @@ class Engine:
             replies.append(reply)
         return replies
 
-    def _run(self, handler: Any, work: Work, command: Command) -> Reply:
+    def _run(self, handler: Any, work: Work, command: Command) -> Reply[Any]:
         if not command.request_id:
             return Reply.refused("", InvalidCommand("the command has no request id"))
         if handler is None:
@@ -190,7 +238,7 @@ class Engine:
         return Reply(command.request_id, True, data)
 
     @staticmethod
-    def _record(command: Command, now: datetime, reply: Reply) -> RequestRecord | None:
+    def _record(command: Command, now: datetime, reply: Reply[Any]) -> RequestRecord | None:
         if isinstance(command, Tick):
             return None
         return RequestRecord(command.actor, command.request_id, command.verb, now, reply.to_json())

@@ -16,6 +16,7 @@ import time
 from datetime import date, timedelta
 from functools import partial
 
+from link.protocol.replies import CallResult, TicketReply, TicketView
 from queue_engine.domain import commands as c
 from queue_engine.domain.model import CancelReason, Channel, CounterStatus, Site, TicketStatus
 from queue_engine.domain.policy import eligible
@@ -157,12 +158,12 @@ class _Day(Runner):
             self.next(staff)
             return
         reply = self.run(c.CallNext, staff.actor, counter_id=staff.counter.id)
-        ticket = reply.data.get("ticket") if reply.ok else None
-        if ticket is None:
+        called = reply.of(CallResult)
+        if called is None or called.ticket is None:
             if reply.ok:
                 self.unexpected["call_next:nobody_though_eligible"] += 1
             return
-        tid = int(ticket["id"])
+        tid = called.ticket.id
         staff.ticket_id = tid
         self.first_call.setdefault(tid, self.now)
         visitor = self.by_ticket[tid]
@@ -224,7 +225,8 @@ class _Day(Runner):
             return
         reply = self.run(c.Finish, staff.actor, counter_id=staff.counter.id)
         staff.ticket_id = None
-        if reply.ok and reply.data["ticket"]["status"] == TicketStatus.DONE.value:
+        done = reply.of(TicketReply)
+        if done is not None and done.ticket.status is TicketStatus.DONE:
             self.settle(self.by_ticket[tid], "served")
         elif reply.ok:
             self.behaviour["next_service_of_visit"] += 1
@@ -277,14 +279,14 @@ class _Day(Runner):
             reply = self.run(
                 c.CheckIn, actor, booking_code=visitor.booking_code, channel=visitor.channel
             )
-        if not reply.ok:
+        if reply.data is None:
             self.settle(visitor, "refused")
             return
-        ticket = reply.data["ticket"]
-        visitor.ticket_id = tid = int(ticket["id"])
+        ticket: TicketView = reply.data.ticket
+        visitor.ticket_id = tid = ticket.id
         self.by_ticket[tid] = visitor
         if visitor.walk_in:
-            self.estimates[tid] = (float(ticket["expected_wait_s"]), self.now)
+            self.estimates[tid] = (float(ticket.expected_wait_s or 0), self.now)
         self.later(timedelta(seconds=visitor.patience_s), partial(self.give_up, visitor))
         self.wake()
 

@@ -99,7 +99,7 @@ class Runner:
 
     # -- talking to the engine ------------------------------------------------------------
 
-    def run(self, command: type[c.Command], actor: str, **fields: Any) -> Reply:
+    def run(self, command: type[c.Command], actor: str, **fields: Any) -> Reply[Any]:
         """Execute one command now, as `actor`, with a fresh request id."""
         cmd = command(request_id=f"{self.tag}-{next(self.ids)}", actor=actor, **fields)
         reply = self.engine.execute(cmd, self.now)
@@ -108,16 +108,16 @@ class Runner:
             self._note_refusal(cmd.verb, reply)
         return reply
 
-    def _note_refusal(self, verb: str, reply: Reply) -> None:
-        error = reply.error or {}
-        code = str(error.get("code"))
+    def _note_refusal(self, verb: str, reply: Reply[Any]) -> None:
+        error = reply.error
+        code = str(error.code if error else None)
         if EXPECTED_REFUSALS.get(verb) == code:
-            self.refused[f"{code}:{error.get('details', {}).get('reason')}"] += 1
+            self.refused[f"{code}:{error.details.get('reason') if error else None}"] += 1
             return
         self.unexpected[f"{verb}:{code}"] += 1
         if len(self.samples) < MAX_SAMPLES:
             at = self.site.local_time(self.now)
-            self.samples.append(f"{at:%H:%M:%S} {verb}: {error.get('message')}")
+            self.samples.append(f"{at:%H:%M:%S} {verb}: {error.message if error else None}")
 
     def settle(self, visitor: Visitor, outcome: str) -> None:
         """Record how a visitor's day ended (once)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from link.protocol.replies import REPLIES, ImportCounts, ReplyData, TickResult
 from queue_engine.domain import commands as c
 from queue_engine.service.handlers import counter, housekeeping, intake, offline
 from queue_engine.service.handlers.common import Data
@@ -33,4 +34,11 @@ HANDLERS: dict[type[c.Command], Callable[[Work, Any], Data]] = {
     c.Tick: housekeeping.tick,
     c.LeaseNumbers: offline.lease_numbers,
     c.SubmitOfflineTicket: offline.submit_offline_ticket,
+}
+
+#: The data model of each command's reply, to read a stored reply back.
+REPLY_DATA: dict[type[c.Command], type[ReplyData]] = {
+    **{command: REPLIES[command.verb] for command in HANDLERS if command.verb in REPLIES},
+    c.ImportAppointments: ImportCounts,
+    c.Tick: TickResult,
 }

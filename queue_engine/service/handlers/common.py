@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
+from link.protocol.replies import ReplyData, TicketView
 from queue_engine.domain import events as ev
 from queue_engine.domain.errors import InvalidCommand
 from queue_engine.domain.model import (
@@ -21,12 +21,13 @@ from queue_engine.domain.numbering import next_number
 from queue_engine.service.views import ticket_view
 from queue_engine.service.work import Work
 
-Data = dict[str, Any]
+#: What a handler returns: the reply's data, one model per verb.
+Data = ReplyData
 
 STAFF_CHANNELS = frozenset({Channel.DESK, Channel.PHONE})
 
 
-def view(work: Work, ticket: Ticket) -> Data:
+def view(work: Work, ticket: Ticket) -> TicketView:
     """The reply view of `ticket` as the command leaves it."""
     counters = {cid: work.counter_state(cid) for cid in work.site.counters}
     waiting = work.waiting_in([ticket.service_id])

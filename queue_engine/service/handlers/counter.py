@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from link.protocol.replies import CallResult, CounterStatusResult, TicketReply
 from queue_engine.domain import commands as c
 from queue_engine.domain import events as ev
 from queue_engine.domain import lifecycle
@@ -17,7 +18,7 @@ from queue_engine.domain.model import (
     TicketStatus,
 )
 from queue_engine.domain.policy import choose_next
-from queue_engine.service.handlers.common import Data, release_counter, view
+from queue_engine.service.handlers.common import release_counter, view
 from queue_engine.service.work import Work
 
 
@@ -104,7 +105,7 @@ def _called(work: Work, ticket: Ticket, counter_id: str, specific: bool) -> Tick
     )
 
 
-def call_next(work: Work, cmd: c.CallNext) -> Data:
+def call_next(work: Work, cmd: c.CallNext) -> CallResult:
     """Call the next visitor by the site's policy."""
     state = _free_for_call(work, cmd.counter_id)
     counter = work.counter(cmd.counter_id)
@@ -112,21 +113,21 @@ def call_next(work: Work, cmd: c.CallNext) -> Data:
     waiting = work.waiting_in(services, counter.id)
     choice = choose_next(counter, state, waiting, work.site.policy, work.now)
     if choice is None:
-        return {"ticket": None, "message": f"nobody is waiting for {counter.name}"}
+        return CallResult(message=f"nobody is waiting for {counter.name}")
     ticket = _called(work, choice.ticket, counter.id, specific=False)
     work.put_counter(replace(choice.counter_state, ticket_id=ticket.id))
-    return {"ticket": view(work, ticket), "tier": choice.tier}
+    return CallResult(ticket=view(work, ticket), tier=choice.tier)
 
 
-def call_ticket(work: Work, cmd: c.CallTicket) -> Data:
+def call_ticket(work: Work, cmd: c.CallTicket) -> TicketReply:
     """Call one particular ticket."""
     state = _free_for_call(work, cmd.counter_id)
     ticket = _called(work, work.ticket(cmd.ticket_id), cmd.counter_id, specific=True)
     work.put_counter(replace(state, ticket_id=ticket.id))
-    return {"ticket": view(work, ticket)}
+    return TicketReply(ticket=view(work, ticket))
 
 
-def recall(work: Work, cmd: c.Recall) -> Data:
+def recall(work: Work, cmd: c.Recall) -> TicketReply:
     """Call the counter's ticket again."""
     ticket = lifecycle.recall(_current(work, cmd.counter_id), work.now)
     work.put(
@@ -138,23 +139,23 @@ def recall(work: Work, cmd: c.Recall) -> Data:
             recall_count=ticket.recall_count,
         ),
     )
-    return {"ticket": view(work, ticket)}
+    return TicketReply(ticket=view(work, ticket))
 
 
-def start(work: Work, cmd: c.StartService) -> Data:
+def start(work: Work, cmd: c.StartService) -> TicketReply:
     """The visitor reached the counter."""
     ticket = lifecycle.start(_current(work, cmd.counter_id), work.now)
     work.put(ticket, ev.ServiceStarted(at=work.now, ticket_id=ticket.id, counter_id=cmd.counter_id))
-    return {"ticket": view(work, ticket)}
+    return TicketReply(ticket=view(work, ticket))
 
 
-def finish(work: Work, cmd: c.Finish) -> Data:
+def finish(work: Work, cmd: c.Finish) -> TicketReply:
     """Done at this counter."""
     ticket = _finish(work, _current(work, cmd.counter_id), cmd.counter_id)
-    return {"ticket": view(work, ticket)}
+    return TicketReply(ticket=view(work, ticket))
 
 
-def no_show(work: Work, cmd: c.MarkNoShow) -> Data:
+def no_show(work: Work, cmd: c.MarkNoShow) -> TicketReply:
     """The called visitor did not come."""
     current = _current(work, cmd.counter_id)
     ticket = lifecycle.no_show(current, work.now)
@@ -168,15 +169,15 @@ def no_show(work: Work, cmd: c.MarkNoShow) -> Data:
             counter_id=cmd.counter_id,
         ),
     )
-    return {"ticket": view(work, ticket)}
+    return TicketReply(ticket=view(work, ticket))
 
 
-def reactivate(work: Work, cmd: c.Reactivate) -> Data:
+def reactivate(work: Work, cmd: c.Reactivate) -> TicketReply:
     """A no-show who turned up, or a held ticket, goes back to its place."""
     window = timedelta(minutes=work.site.policy.no_show_reactivate_minutes)
     ticket = lifecycle.reactivate(work.ticket(cmd.ticket_id), work.now, window)
     work.put(ticket, ev.TicketReactivated(at=work.now, ticket_id=ticket.id))
-    return {"ticket": view(work, ticket)}
+    return TicketReply(ticket=view(work, ticket))
 
 
 def _target(work: Work, counter_id: str | None, ticket_id: int | None) -> Ticket:
@@ -188,7 +189,7 @@ def _target(work: Work, counter_id: str | None, ticket_id: int | None) -> Ticket
     return work.ticket(ticket_id)
 
 
-def hold(work: Work, cmd: c.Hold) -> Data:
+def hold(work: Work, cmd: c.Hold) -> TicketReply:
     """Put a ticket aside; it keeps its place."""
     if cmd.minutes is not None and not 1 <= cmd.minutes <= 24 * 60:
         raise InvalidCommand(f"hold minutes must be between 1 and 1440, got {cmd.minutes}")
@@ -200,13 +201,13 @@ def hold(work: Work, cmd: c.Hold) -> Data:
         ticket,
         ev.TicketHeld(at=work.now, ticket_id=ticket.id, counter_id=current.counter_id, until=until),
     )
-    return {"ticket": view(work, ticket)}
+    return TicketReply(ticket=view(work, ticket))
 
 
 MAX_NOTE = 500
 
 
-def transfer(work: Work, cmd: c.Transfer) -> Data:
+def transfer(work: Work, cmd: c.Transfer) -> TicketReply:
     """Move a ticket to another service or counter: no wrong door."""
     if cmd.to_service_id is None and cmd.to_counter_id is None:
         raise InvalidCommand("a transfer needs a service or a counter to go to")
@@ -234,10 +235,10 @@ def transfer(work: Work, cmd: c.Transfer) -> Data:
             has_note=bool(cmd.note),
         ),
     )
-    return {"ticket": view(work, ticket)}
+    return TicketReply(ticket=view(work, ticket))
 
 
-def cancel(work: Work, cmd: c.CancelTicket) -> Data:
+def cancel(work: Work, cmd: c.CancelTicket) -> TicketReply:
     """Withdraw a ticket."""
     current = work.ticket(cmd.ticket_id)
     try:
@@ -253,10 +254,10 @@ def cancel(work: Work, cmd: c.CancelTicket) -> Data:
             at=work.now, ticket_id=ticket.id, service_id=ticket.service_id, reason=reason.value
         ),
     )
-    return {"ticket": view(work, ticket)}
+    return TicketReply(ticket=view(work, ticket))
 
 
-def set_counter_status(work: Work, cmd: c.SetCounterStatus) -> Data:
+def set_counter_status(work: Work, cmd: c.SetCounterStatus) -> CounterStatusResult:
     """Open, pause or close a counter."""
     state = work.counter_state(cmd.counter_id)
     status = CounterStatus(cmd.status)
@@ -272,4 +273,4 @@ def set_counter_status(work: Work, cmd: c.SetCounterStatus) -> Data:
             replace(state, status=status, changed_at=work.now),
             ev.CounterStatusChanged(at=work.now, counter_id=cmd.counter_id, status=status),
         )
-    return {"counter_id": cmd.counter_id, "status": status.value}
+    return CounterStatusResult(counter_id=cmd.counter_id, status=status)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from link.protocol.replies import TickResult
 from queue_engine.domain import commands as c
 from queue_engine.domain import events as ev
 from queue_engine.domain import lifecycle
 from queue_engine.domain.model import AppointmentStatus, CancelReason, Ticket, TicketStatus
-from queue_engine.service.handlers.common import Data, release_counter
+from queue_engine.service.handlers.common import release_counter
 from queue_engine.service.work import Work
 
 #: The reason given to tickets still open when their local day has ended.
@@ -81,7 +82,7 @@ def _missed_appointments(work: Work) -> int:
     return missed
 
 
-def tick(work: Work, cmd: c.Tick) -> Data:
+def tick(work: Work, cmd: c.Tick) -> TickResult:
     """Housekeeping at `now`; returns what it did."""
     counts = {"day_closed": 0, "auto_no_show": 0, "released": 0}
     for ticket in work.state.active():
@@ -91,4 +92,4 @@ def tick(work: Work, cmd: c.Tick) -> Data:
             counts["auto_no_show"] += 1
         elif _release_hold(work, ticket):
             counts["released"] += 1
-    return {**counts, "appointments_missed": _missed_appointments(work)}
+    return TickResult(**counts, appointments_missed=_missed_appointments(work))

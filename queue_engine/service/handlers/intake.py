@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from link.protocol.replies import (
+    AppointmentSlot,
+    CheckInResult,
+    ImportCounts,
+    TicketReply,
+)
 from queue_engine.domain import commands as c
 from queue_engine.domain import events as ev
 from queue_engine.domain.availability import require_available
@@ -12,7 +18,6 @@ from queue_engine.domain.errors import CheckInRefused, InvalidCommand, InvalidTr
 from queue_engine.domain.model import Appointment, AppointmentStatus, Ticket, TicketKind
 from queue_engine.service.handlers.common import (
     STAFF_CHANNELS,
-    Data,
     check_language,
     issued,
     new_ticket,
@@ -22,7 +27,7 @@ from queue_engine.service.views import documents, offers
 from queue_engine.service.work import Work
 
 
-def issue_ticket(work: Work, cmd: c.IssueTicket) -> Data:
+def issue_ticket(work: Work, cmd: c.IssueTicket) -> TicketReply:
     """A walk-in ticket, if the service gives one now."""
     service = work.service(cmd.service_id)
     check_language(work, cmd.language)
@@ -33,9 +38,9 @@ def issue_ticket(work: Work, cmd: c.IssueTicket) -> Data:
     ticket = new_ticket(work, service, TicketKind.WALK_IN, cmd.language, cmd.channel, cmd.priority)
     work.put(ticket)
     shown = view(work, ticket)
-    ticket = replace(ticket, estimated_wait_s=float(shown["expected_wait_s"]))
+    ticket = replace(ticket, estimated_wait_s=float(shown.expected_wait_s or 0))
     work.put(ticket, issued(ticket))
-    return {"ticket": shown}
+    return TicketReply(ticket=shown)
 
 
 def _todays_ticket(work: Work, appointments: list[Appointment]) -> Ticket | None:
@@ -60,7 +65,7 @@ def _visit_services(covered: list[Appointment], already: tuple[str, ...] = ()) -
     return services
 
 
-def check_in(work: Work, cmd: c.CheckIn) -> Data:
+def check_in(work: Work, cmd: c.CheckIn) -> CheckInResult:
     """Check in all of today's appointments of a booking code: one visit, one ticket."""
     code = normalize_code(cmd.booking_code)
     if not code:
@@ -113,15 +118,13 @@ def check_in(work: Work, cmd: c.CheckIn) -> Data:
                 service_ids=appointment.services,
             )
         )
-    return {
-        "ticket": view(work, ticket),
-        "already_checked_in": earlier is not None and not covered,
-        "appointments": [
-            {"start": a.start.isoformat(), "services": list(a.services)} for a in covered
-        ],
-        "documents": documents(work.site, visit, ticket.language),
-        "offers": offers(work.site, visit, ticket.language),
-    }
+    return CheckInResult(
+        ticket=view(work, ticket),
+        already_checked_in=earlier is not None and not covered,
+        appointments=[AppointmentSlot(start=a.start, services=list(a.services)) for a in covered],
+        documents=documents(work.site, visit, ticket.language),
+        offers=offers(work.site, visit, ticket.language),
+    )
 
 
 def _until_due(work: Work, ticket: Ticket) -> float:
@@ -130,20 +133,20 @@ def _until_due(work: Work, ticket: Ticket) -> float:
     return max(0.0, (ticket.scheduled_at - work.now).total_seconds())
 
 
-def add_visit_service(work: Work, cmd: c.AddVisitService) -> Data:
+def add_visit_service(work: Work, cmd: c.AddVisitService) -> TicketReply:
     """The visitor said yes to a related service offered at check-in."""
     service = work.service(cmd.service_id)
     ticket = work.ticket(cmd.ticket_id)
     if ticket.is_final:
         raise InvalidTransition(f"ticket {ticket.number} is {ticket.status.value}")
     if service.id == ticket.service_id or service.id in ticket.visit_services:
-        return {"ticket": view(work, ticket)}
+        return TicketReply(ticket=view(work, ticket))
     ticket = replace(ticket, visit_services=(*ticket.visit_services, service.id))
     work.put(ticket, ev.VisitServiceAdded(at=work.now, ticket_id=ticket.id, service_id=service.id))
-    return {"ticket": view(work, ticket)}
+    return TicketReply(ticket=view(work, ticket))
 
 
-def import_appointments(work: Work, cmd: c.ImportAppointments) -> Data:
+def import_appointments(work: Work, cmd: c.ImportAppointments) -> ImportCounts:
     """Add or update booked appointments; an appointment already checked in keeps its status."""
     for appointment in cmd.appointments:
         _check_appointment(work, appointment)
@@ -162,7 +165,7 @@ def import_appointments(work: Work, cmd: c.ImportAppointments) -> Data:
             updated += 1
         work.put_appointment(_keep_progress(appointment, known))
     work.emit(ev.AppointmentsImported(at=work.now, count=len(cmd.appointments)))
-    return {"imported": len(cmd.appointments) - updated, "updated": updated}
+    return ImportCounts(imported=len(cmd.appointments) - updated, updated=updated)
 
 
 def _keep_progress(appointment: Appointment, known: Appointment | None) -> Appointment:

@@ -12,12 +12,13 @@ import hashlib
 from dataclasses import replace
 from datetime import time, timedelta
 
+from link.protocol.replies import LeaseResult, TicketReply
 from queue_engine.domain import commands as c
 from queue_engine.domain import events as ev
 from queue_engine.domain.errors import InvalidCommand, InvalidTransition
 from queue_engine.domain.model import Channel, Lease, TicketKind
 from queue_engine.domain.numbering import CYCLE, format_number
-from queue_engine.service.handlers.common import Data, check_language, issued, new_ticket, view
+from queue_engine.service.handlers.common import check_language, issued, new_ticket, view
 from queue_engine.service.work import Work
 
 MAX_LEASE = 50
@@ -25,7 +26,7 @@ MAX_LEASE = 50
 CLOCK_SLACK = timedelta(minutes=5)
 
 
-def lease_numbers(work: Work, cmd: c.LeaseNumbers) -> Data:
+def lease_numbers(work: Work, cmd: c.LeaseNumbers) -> LeaseResult:
     """Reserve `count` numbers of today for the asking kiosk."""
     service = work.service(cmd.service_id)
     if not service.walk_in:
@@ -49,14 +50,14 @@ def lease_numbers(work: Work, cmd: c.LeaseNumbers) -> Data:
         ev.NumbersLeased(at=work.now, device=cmd.actor, service_id=service.id, count=len(numbers))
     )
     expires = work.site.at_local(day + timedelta(days=1), time(0))
-    return {
-        "lease_id": lease.id,
-        "service_id": service.id,
-        "prefix": service.prefix,
-        "day": day.isoformat(),
-        "numbers": numbers,
-        "expires_at": expires.isoformat(),
-    }
+    return LeaseResult(
+        lease_id=lease.id,
+        service_id=service.id,
+        prefix=service.prefix,
+        day=day,
+        numbers=numbers,
+        expires_at=expires,
+    )
 
 
 def _from_the_top(prefix: str, count: int, taken: set[str]) -> list[str]:
@@ -72,7 +73,7 @@ def _from_the_top(prefix: str, count: int, taken: set[str]) -> list[str]:
     return numbers
 
 
-def submit_offline_ticket(work: Work, cmd: c.SubmitOfflineTicket) -> Data:
+def submit_offline_ticket(work: Work, cmd: c.SubmitOfflineTicket) -> TicketReply:
     """Take in a ticket a kiosk issued from its lease; it keeps its original time."""
     service = work.service(cmd.service_id)
     check_language(work, cmd.language)
@@ -99,10 +100,18 @@ def submit_offline_ticket(work: Work, cmd: c.SubmitOfflineTicket) -> Data:
     taken += [t for t in work.state.tickets.values() if t.number == cmd.number and t.day == day]
     if taken:
         raise InvalidTransition(f"{cmd.number} has already been handed in", number=cmd.number)
-    ticket = new_ticket(work, service, TicketKind.WALK_IN, cmd.language, Channel.KIOSK,
-                        cmd.priority, number=cmd.number, at=issued_at)  # fmt: skip
+    ticket = new_ticket(
+        work,
+        service,
+        TicketKind.WALK_IN,
+        cmd.language,
+        Channel.KIOSK,
+        cmd.priority,
+        number=cmd.number,
+        at=issued_at,
+    )
     work.put(ticket)
     shown = view(work, ticket)
     ticket = replace(ticket, estimated_wait_s=None)
     work.put(ticket, replace(issued(ticket), offline=True))
-    return {"ticket": shown}
+    return TicketReply(ticket=shown)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from i18n import LANGUAGE_NAMES
 from live_page.assets import SCRIPT, STYLE
-from live_page.texts import LANGUAGE_NAMES, clock_time, day_words, text, wait_words
+from live_page.texts import clock_time, day_words, text, wait_words
 from queue_engine.domain.model import Site
 
 View = dict[str, Any]
@@ -59,8 +60,6 @@ def _waiting(settings: PageSettings, view: View, lang: str, token: str, can_dela
     position = view.get("position")
     if position == 1:
         parts.append(_p(text(lang, "next"), "big"))
-    elif position == 2:
-        parts.append(_p(text(lang, "people_before_1"), "big"))
     elif position:
         parts.append(_p(text(lang, "people_before", n=position - 1), "big"))
     if view.get("scheduled_at"):
@@ -146,9 +145,7 @@ def summary(settings: PageSettings, view: View | None, lang: str) -> str:
         )
     if status == "waiting" and view.get("position"):
         position = view["position"]
-        words = {1: text(lang, "next"), 2: text(lang, "people_before_1")}.get(
-            position, text(lang, "people_before", n=position - 1)
-        )
+        words = text(lang, "next") if position == 1 else text(lang, "people_before", n=position - 1)
         return f"{number}: {words}"
     return f"{number}: " + card_words(settings, view, lang)
 

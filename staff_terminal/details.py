@@ -9,9 +9,10 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from i18n import LANGUAGE_NAMES
 from link.protocol import messages as m
 from staff_terminal.desk import DeskConfig
-from staff_terminal.texts import LANGUAGE_NAMES
+from staff_terminal.texts import notes_missing
 
 Row = dict[str, Any]
 
@@ -55,7 +56,7 @@ def ticket_facts(
         rows.append(("visit", ", ".join(s.name(language) for s in visit if s)))
     if view.get("transfers"):
         notes = view.get("transfer_notes")
-        shown = " / ".join(notes) if notes else t["notes_missing"].format(count=view["transfers"])
+        shown = " / ".join(notes) if notes else notes_missing(view["transfers"], language)
         rows.append(("transfers", shown))
     return [{"label": t[key], "value": value} for key, value in rows]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from i18n import N_, nN_, pN_, translator
 
 MESSAGES = {
-    # actions (the key is added by the presenter: "Volgende  [F1]")
+    # actions
     # Translators: a button; the terminal adds its key: "Call next  [F1]"
     "call_next": N_("Call next"),
     "recall": N_("Recall"),

@@ -3,10 +3,10 @@
 Texts are marked in the code where they are used and translated in gettext catalogues
 (`i18n/locale/<language>/LC_MESSAGES/loket.po`, managed with Babel: `make i18n`):
 
-    WELCOME = N_("Welcome")                                  # a message, for pybabel extract
-    PEOPLE = nN_("{n} person before you", "{n} people before you")
-    translator("fr").text(WELCOME)                           # 'Bienvenue'
-    translator("nl").text(PEOPLE, n=3)                       # 'nog 3 personen voor u'
+    WELCOME = N_("Welcome")                        # a message, found by pybabel extract
+    AHEAD = nN_("There is {n} person before you.", "There are {n} people before you.")
+    translator("fr").text(WELCOME)                 # 'Bienvenue'
+    translator("nl").text(AHEAD, n=3)              # 'Er zijn nog 3 personen voor u.'
 
 The msgids are the English texts; a message missing from a catalogue falls back to them.
 A plural message chooses its form by its `{n}` placeholder, with the language's rule.

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Debian packages the test suite needs (installed when run as root on Debian).
 DEB_PACKAGES ?= mosquitto socat zbar-tools fonts-dejavu-core xvfb xauth espeak-ng libmtdev1 chromium chromium-driver avahi-daemon avahi-utils dbus-daemon
 
-.PHONY: test demo lint format bench simulate deps venv clean faults soak
+.PHONY: test demo lint format bench simulate deps venv clean faults soak i18n
 
 test: deps venv lint
 	$(BIN)/pytest
@@ -23,11 +23,25 @@ simulate: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy queue_engine link siteconfig apps central loket printer_drivers kiosk display_board live_page provisioning staff_terminal
+	$(BIN)/mypy queue_engine link siteconfig i18n apps central loket printer_drivers kiosk display_board live_page provisioning staff_terminal
 
 format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The translation catalogues: find the marked texts in the code (i18n/locale/loket.pot), add
+# new ones to each language's .po (English ones filled with the source text), compile the .mo
+# files the apps read. Translators edit the .po files (Poedit, Weblate), then run this again.
+LOCALE := i18n/locale
+i18n: venv
+	$(BIN)/pybabel extract --mapping-file babel.cfg --no-default-keywords --keyword N_ \
+		--keyword pN_:1c,2 --keyword nN_:1,2 --add-comments Translators: --sort-by-file \
+		--project Loket --copyright-holder "Loket developers" \
+		--output-file $(LOCALE)/loket.pot .
+	$(BIN)/pybabel update --input-file $(LOCALE)/loket.pot --output-dir $(LOCALE) --domain loket \
+		--ignore-obsolete
+	$(BIN)/python scripts/fill-source-language $(LOCALE)/en/LC_MESSAGES/loket.po
+	$(BIN)/pybabel compile --directory $(LOCALE) --domain loket --statistics
 
 # The fault and reliability tests together (crashes, restarts, fuzz, the real day).
 faults: venv

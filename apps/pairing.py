@@ -24,6 +24,7 @@ from typing import Any
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
+from i18n import LANGUAGES, N_, translator
 from provisioning.discovery import HubAnnouncement
 from provisioning.enrol import (
     CREDENTIALS,
@@ -36,69 +37,30 @@ from provisioning.enrol import (
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("nl", "fr", "en", "de")
 Deliver = Callable[[Callable[[], None]], None]
 
-#: "Pair this …" per kind of device, per language.
-_PAIR: dict[str, dict[str, str]] = {
-    "staff": {
-        "nl": "Koppel deze terminal",
-        "fr": "Associez ce terminal",
-        "en": "Pair this terminal",
-        "de": "Dieses Terminal koppeln",
-    },
-    "display": {
-        "nl": "Koppel dit scherm",
-        "fr": "Associez cet écran",
-        "en": "Pair this display",
-        "de": "Diesen Bildschirm koppeln",
-    },
-    "kiosk": {
-        "nl": "Koppel deze zuil",
-        "fr": "Associez cette borne",
-        "en": "Pair this kiosk",
-        "de": "Dieses Terminal koppeln",
-    },
+#: "Pair this …" per kind of device.
+_PAIR = {
+    "staff": N_("Pair this terminal"),
+    "display": N_("Pair this display"),
+    "kiosk": N_("Pair this kiosk"),
 }
-_TEXTS: dict[str, dict[str, str]] = {
-    "code": {"nl": "code", "fr": "code", "en": "code", "de": "Code"},
-    "ask": {
-        "nl": "vraag uw beheerder om uit te voeren:",
-        "fr": "demandez à votre administrateur d'exécuter :",
-        "en": "ask your administrator to run:",
-        "de": "bitten Sie Ihren Administrator, dies auszuführen:",
-    },
-    "searching": {
-        "nl": "Op zoek naar de Loket-hub op het netwerk…",
-        "fr": "Recherche du hub Loket sur le réseau…",
-        "en": "Looking for the Loket hub on the network…",
-        "de": "Suche nach dem Loket-Hub im Netzwerk…",
-    },
-    "waiting": {
-        "nl": "Wacht op goedkeuring…",
-        "fr": "En attente d'approbation…",
-        "en": "Waiting for approval…",
-        "de": "Warte auf Freigabe…",
-    },
-    "paired": {
-        "nl": "Gekoppeld als {name}. Even geduld…",
-        "fr": "Associé comme {name}. Démarrage…",
-        "en": "Paired as {name}. Starting…",
-        "de": "Gekoppelt als {name}. Startet…",
-    },
-    "failed": {
-        "nl": "Koppelen lukt niet ({error}); nieuwe poging…",
-        "fr": "L'association échoue ({error}) ; nouvel essai…",
-        "en": "Pairing does not work ({error}); trying again…",
-        "de": "Koppeln klappt nicht ({error}); neuer Versuch…",
-    },
+_TEXTS = {
+    # Translators: the pairing screen shows "Pair this terminal: code 482 913"
+    "code": N_("code"),
+    # Translators: followed by the command the administrator types (not translated)
+    "ask": N_("ask your administrator to run:"),
+    "searching": N_("Looking for the Loket hub on the network…"),
+    "waiting": N_("Waiting for approval…"),
+    "paired": N_("Paired as {name}. Starting…"),
+    "failed": N_("Pairing does not work ({error}); trying again…"),
 }
 #: What the administrator adds for each kind.
 _PLACEMENT = {"staff": " --counter …", "display": " --zone …", "kiosk": ""}
 
 
 def _text(key: str, language: str) -> str:
-    return _TEXTS[key][language]
+    return translator(language).text(_TEXTS[key])
 
 
 class PairingPresenter(EventDispatcher):  # type: ignore[misc]
@@ -160,7 +122,7 @@ class PairingPresenter(EventDispatcher):  # type: ignore[misc]
         self.has_code = bool(code)
         lines = []
         for language in self.languages:
-            line = _PAIR[self.kind][language]
+            line = translator(language).text(_PAIR[self.kind])
             if code:
                 colon = " : " if language == "fr" else ": "  # French puts a space before
                 line += f"{colon}{_text('code', language)} {code}"

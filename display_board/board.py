@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from display_board.texts import LANGUAGES
+from i18n import LANGUAGES
 from siteconfig import SiteConfig
 
 

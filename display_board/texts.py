@@ -4,56 +4,28 @@ from __future__ import annotations
 
 import re
 
-LANGUAGES = ("nl", "fr", "en", "de")
+from i18n import N_, translator
 
-#: Every label the board shows, per language (a test checks that none is missing).
-LABELS: dict[str, dict[str, str]] = {
-    "ticket": {"nl": "Ticket", "fr": "Ticket", "en": "Ticket", "de": "Ticket"},
-    "counter": {"nl": "Loket", "fr": "Guichet", "en": "Counter", "de": "Schalter"},
-    "last_calls": {
-        "nl": "Vorige oproepen",
-        "fr": "Appels précédents",
-        "en": "Previous calls",
-        "de": "Letzte Aufrufe",
-    },
-    "queues": {
-        "nl": "Wachtenden en wachttijd",
-        "fr": "File d'attente et délai",
-        "en": "Waiting and expected wait",
-        "de": "Wartende und Wartezeit",
-    },
-    "no_calls": {
-        "nl": "Nog geen oproepen",
-        "fr": "Pas encore d'appels",
-        "en": "No calls yet",
-        "de": "Noch keine Aufrufe",
-    },
-    "closed": {"nl": "gesloten", "fr": "fermé", "en": "closed", "de": "geschlossen"},
-    "no_wait": {"nl": "geen", "fr": "aucune", "en": "none", "de": "keine"},
-    "minutes": {"nl": "min", "fr": "min", "en": "min", "de": "Min."},
-    "offline": {
-        "nl": "Geen verbinding: de gegevens zijn misschien niet actueel",
-        "fr": "Hors ligne : les informations ne sont peut-être pas à jour",
-        "en": "Offline: the information shown may be out of date",
-        "de": "Keine Verbindung: die Angaben sind vielleicht nicht aktuell",
-    },
-    "default_info": {
-        "nl": "Welkom. Houd uw ticket bij de hand: uw nummer wordt afgeroepen.",
-        "fr": "Bienvenue. Gardez votre ticket en main : votre numéro sera appelé.",
-        "en": "Welcome. Keep your ticket at hand: your number will be called.",
-        "de": "Willkommen. Halten Sie Ihr Ticket bereit: Ihre Nummer wird aufgerufen.",
-    },
+#: Every label the board shows.
+LABELS = {
+    "ticket": N_("Ticket"),
+    "counter": N_("Counter"),
+    "last_calls": N_("Previous calls"),
+    "queues": N_("Waiting and expected wait"),
+    "no_calls": N_("No calls yet"),
+    "closed": N_("closed"),
+    # Translators: the expected wait on the display board when there is none
+    "no_wait": N_("none"),
+    # Translators: after a number of minutes on the display board ("12 min")
+    "minutes": N_("min"),
+    "offline": N_("Offline: the information shown may be out of date"),
+    "default_info": N_("Welcome. Keep your ticket at hand: your number will be called."),
 }
 
-#: The spoken announcement; {number} is spelled for speech, {counter} is "loket 3".
-ANNOUNCEMENT = {
-    "nl": "Ticket {number}, {counter}",
-    "fr": "Ticket {number}, {counter}",
-    "en": "Ticket {number}, {counter}",
-    "de": "Ticket {number}, {counter}",
-}
-#: The counter word inside a spoken sentence (German nouns keep their capital).
-SPOKEN_COUNTER = {"nl": "loket", "fr": "guichet", "en": "counter", "de": "Schalter"}
+# Translators: said aloud for a call: {number} is spelled for speech, {counter} is "counter 3"
+ANNOUNCEMENT = N_("Ticket {number}, {counter}")
+# Translators: the counter word inside a spoken sentence (German nouns keep their capital)
+SPOKEN_COUNTER = N_("counter")
 
 _NUMBER = re.compile(r"^([A-Z]{1,2})0*([0-9]+)$")
 _DIGITS = re.compile(r"\d+")
@@ -61,8 +33,8 @@ _DIGITS = re.compile(r"\d+")
 
 def labels(language: str) -> dict[str, str]:
     """Every label in `language` (Dutch when the language is unknown)."""
-    lang = language if language in LANGUAGES else "nl"
-    return {key: words[lang] for key, words in LABELS.items()}
+    words = translator(language)
+    return {key: words.text(message) for key, message in LABELS.items()}
 
 
 def spoken_number(number: str) -> str:
@@ -95,7 +67,7 @@ def counter_label(name: str, counter_id: str, language: str) -> str:
 
 def announcement(number: str, counter_name: str, counter_id: str, language: str) -> str:
     """What is said for a call, in the ticket's language: 'Ticket A-12, loket 3'."""
-    lang = language if language in LANGUAGES else "nl"
+    words = translator(language)
     digits = counter_number(counter_name, counter_id)
-    counter = f"{SPOKEN_COUNTER[lang]} {digits}" if digits else counter_name
-    return ANNOUNCEMENT[lang].format(number=spoken_number(number), counter=counter)
+    counter = f"{words.text(SPOKEN_COUNTER)} {digits}" if digits else counter_name
+    return words.text(ANNOUNCEMENT, number=spoken_number(number), counter=counter)

@@ -7,11 +7,10 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from kiosk.strings import LANGUAGE_NAMES, LANGUAGES, TEXTS
+from i18n import translator
+from kiosk.messages import MESSAGES
 
 __all__ = [
-    "LANGUAGES",
-    "LANGUAGE_NAMES",
     "describe_when",
     "spoken_number",
     "t",
@@ -22,16 +21,13 @@ __all__ = [
 
 def t(message_id: str, language: str, **values: object) -> str:
     """The text of `message_id` in `language` (Dutch if unknown), with `values` filled in."""
-    row = TEXTS[message_id]
-    index = LANGUAGES.index(language) if language in LANGUAGES else 0
-    text = row[index]
-    return text.format(**values) if values else text
+    return translator(language).text(MESSAGES[message_id], **values)
 
 
 def texts(language: str) -> dict[str, str]:
     """Every text in `language`, for the views to bind to (placeholders left as they are)."""
-    index = LANGUAGES.index(language) if language in LANGUAGES else 0
-    return {message_id: row[index] for message_id, row in TEXTS.items()}
+    words = translator(language)
+    return {message_id: words.text(message) for message_id, message in MESSAGES.items()}
 
 
 def clock_time(moment: datetime, zone: ZoneInfo) -> str:

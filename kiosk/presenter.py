@@ -22,8 +22,9 @@ from kivy.properties import (
     StringProperty,
 )
 
+from i18n import LANGUAGE_NAMES
 from kiosk.context import Deps
-from kiosk.i18n import LANGUAGE_NAMES, t, texts
+from kiosk.i18n import t, texts
 from kiosk.prompts import prompt_for
 from kiosk.theme import Theme, make_theme
 from kiosk.ticketing import TicketFlow

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from i18n import LANGUAGE_NAMES
 from link.protocol.replies import LiveTicket, UnknownTicket
 from live_page.assets import SCRIPT, STYLE
-from live_page.texts import LANGUAGE_NAMES, clock_time, day_words, text, wait_words
+from live_page.texts import clock_time, day_words, text, wait_words
 from queue_engine.domain.model import Site, TicketStatus
 
 #: A ticket as the hub's ticket_status reply gives it.
@@ -63,8 +64,6 @@ def _waiting(
     position = view.position
     if position == 1:
         parts.append(_p(text(lang, "next"), "big"))
-    elif position == 2:
-        parts.append(_p(text(lang, "people_before_1"), "big"))
     elif position:
         parts.append(_p(text(lang, "people_before", n=position - 1), "big"))
     if view.scheduled_at is not None:
@@ -151,9 +150,7 @@ def summary(settings: PageSettings, view: View | None, lang: str) -> str:
         )
     if status is TicketStatus.WAITING and view.position:
         position = view.position
-        words = {1: text(lang, "next"), 2: text(lang, "people_before_1")}.get(
-            position, text(lang, "people_before", n=position - 1)
-        )
+        words = text(lang, "next") if position == 1 else text(lang, "people_before", n=position - 1)
         return f"{number}: {words}"
     return f"{number}: " + card_words(settings, view, lang)
 

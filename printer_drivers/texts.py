@@ -1,75 +1,40 @@
-"""Everything the ticket says in words, in Dutch, French, English and German."""
+"""Everything the ticket says in words, in the ticket's language."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-LANGUAGES = ("nl", "fr", "en", "de")
-DEFAULT_LANGUAGE = "nl"
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
 
-LABELS: dict[str, dict[str, str]] = {
-    "your_number": {
-        "nl": "Uw nummer",
-        "fr": "Votre numéro",
-        "en": "Your number",
-        "de": "Ihre Nummer",
-    },
-    "position": {
-        "nl": "Plaats in de rij",
-        "fr": "Place dans la file",
-        "en": "Place in the queue",
-        "de": "Platz in der Reihe",
-    },
-    "expected_wait": {
-        "nl": "Verwachte wachttijd",
-        "fr": "Attente prévue",
-        "en": "Expected wait",
-        "de": "Voraussichtliche Wartezeit",
-    },
-    "appointment": {
-        "nl": "Uw afspraak",
-        "fr": "Votre rendez-vous",
-        "en": "Your appointment",
-        "de": "Ihr Termin",
-    },
-    "please_bring": {
-        "nl": "Breng mee",
-        "fr": "À apporter",
-        "en": "Please bring",
-        "de": "Bitte mitbringen",
-    },
-    "scan": {
-        "nl": "Scan en volg uw beurt",
-        "fr": "Scannez et suivez votre tour",
-        "en": "Scan to follow your turn",
-        "de": "Scannen und mitverfolgen",
-    },
-    "footer": {
-        "nl": "Bedankt voor uw bezoek",
-        "fr": "Merci de votre visite",
-        "en": "Thank you for your visit",
-        "de": "Danke für Ihren Besuch",
-    },
+LABELS = {
+    "your_number": N_("Your number"),
+    "position": N_("Place in the queue"),
+    "expected_wait": N_("Expected wait"),
+    "appointment": N_("Your appointment"),
+    # Translators: on the ticket, above the documents to bring
+    "please_bring": N_("Please bring"),
+    # Translators: on the ticket, beside the QR code that opens the live ticket page
+    "scan": N_("Scan to follow your turn"),
+    "footer": N_("Thank you for your visit"),
 }
 
-_MINUTES = {
-    "nl": ("ca. {m} min", "ca. {h} u {m:02d}", "minder dan 1 min"),
-    "fr": ("env. {m} min", "env. {h} h {m:02d}", "moins d'1 min"),
-    "en": ("about {m} min", "about {h} h {m:02d}", "under 1 min"),
-    "de": ("ca. {m} Min.", "ca. {h} Std. {m:02d}", "unter 1 Min."),
-}
-
-_AT_TIME = {"nl": "{t}", "fr": "{t}", "en": "{t}", "de": "{t} Uhr"}
+# Translators: an expected wait on the printed ticket, under an hour
+_WAIT_SHORT = N_("about {m} min")
+# Translators: an expected wait on the printed ticket: hours and minutes ("about 1 h 05")
+_WAIT_LONG = N_("about {h} h {m:02d}")
+_WAIT_NONE = N_("under 1 min")
+# Translators: a clock time on the printed ticket ("10:30"; German says "10:30 Uhr")
+_AT_TIME = N_("{t}")
 
 
 def language_or_default(language: str | None) -> str:
     """`language` when the ticket texts know it, else the default (Dutch)."""
-    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return language if language is not None and language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def label(key: str, language: str) -> str:
     """A fixed text, e.g. label('your_number', 'fr') == 'Votre numéro'."""
-    return LABELS[key][language_or_default(language)]
+    return translator(language).text(LABELS[key])
 
 
 def labelled(key: str, value: str, language: str) -> str:
@@ -80,12 +45,12 @@ def labelled(key: str, value: str, language: str) -> str:
 
 def wait_text(minutes: int, language: str) -> str:
     """An expected wait: 'ca. 15 min', 'env. 1 h 05', 'under 1 min'."""
-    short, long, none = _MINUTES[language_or_default(language)]
+    words = translator(language)
     if minutes <= 0:
-        return none
+        return words.text(_WAIT_NONE)
     if minutes < 60:
-        return short.format(m=minutes)
-    return long.format(h=minutes // 60, m=minutes % 60)
+        return words.text(_WAIT_SHORT, m=minutes)
+    return words.text(_WAIT_LONG, h=minutes // 60, m=minutes % 60)
 
 
 def date_time_text(moment: datetime) -> str:
@@ -95,4 +60,4 @@ def date_time_text(moment: datetime) -> str:
 
 def time_text(moment: datetime, language: str) -> str:
     """A clock time: '10:30' ('10:30 Uhr' in German)."""
-    return _AT_TIME[language_or_default(language)].format(t=f"{moment:%H:%M}")
+    return translator(language).text(_AT_TIME, t=f"{moment:%H:%M}")

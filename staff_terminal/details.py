@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from i18n import LANGUAGE_NAMES
 from link.protocol import messages as m
 from link.protocol.replies import (
     CallResult,
@@ -20,7 +21,7 @@ from link.protocol.replies import (
 )
 from queue_engine.domain.model import PriorityClass, TicketStatus
 from staff_terminal.desk import DeskConfig
-from staff_terminal.texts import LANGUAGE_NAMES
+from staff_terminal.texts import notes_missing
 
 Row = dict[str, Any]
 
@@ -87,7 +88,7 @@ def _view_facts(
         rows.append(("visit", ", ".join(s.name(language) for s in visit if s)))
     if view.transfers:
         notes = view.transfer_notes
-        shown = " / ".join(notes) if notes else t["notes_missing"].format(count=view.transfers)
+        shown = " / ".join(notes) if notes else notes_missing(view.transfers, language)
         rows.append(("transfers", shown))
     return rows
 

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import LANGUAGE_NAMES
 from staff_terminal.desk import DeskConfig
-from staff_terminal.texts import LANGUAGE_NAMES
 
 #: "a12", "A 12", "id001" → "A012", "ID001".
 _NUMBER = re.compile(r"^([A-Z]{1,2})\s*([0-9]{1,3})$")

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, DictProperty, ListProperty, StringProperty
 
+from i18n import LANGUAGE_NAMES
 from link.client import HubUnavailable
 from link.protocol import messages as m
 from link.protocol.replies import CounterStatusResult, ReplyData, TicketView
@@ -37,7 +38,7 @@ from staff_terminal.details import (
 )
 from staff_terminal.forms import Form, IssueForm, PromptForm, issue_form, transfer_form
 from staff_terminal.runner import Outcome
-from staff_terminal.texts import LANGUAGE_NAMES, texts
+from staff_terminal.texts import texts
 
 #: Keys of the counter screen and what they do (the forms have their own).
 KEYS = {

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from i18n import LANGUAGES
 from kiosk.context import Deps, Settings
-from kiosk.i18n import LANGUAGES, t
+from kiosk.i18n import t
 from kiosk.offline import OfflineStore
 from kiosk.presenter import KioskPresenter
 from printer_drivers import PrinterStatus

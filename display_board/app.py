@@ -1,6 +1,6 @@
 """The display board's Kivy app and its composition root (`loket display`).
 
-Import this module only after `display_board.window.configure_kivy`: it creates the window.
+Import this module only after `apps.ui.configure_kivy`: it creates the window.
 """
 
 from __future__ import annotations
@@ -17,23 +17,19 @@ from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.lang import Builder
 
-from apps.script import Trace, UiScript, load_steps
+from apps.script import Trace, play
+from apps.ui import on_ui, report_first_frame, utc_now
 from display_board.announcer import Announcer, SoundChime, write_chime
 from display_board.board import BoardConfig
 from display_board.layout import BoardLayout
 from display_board.presenter import DisplayPresenter
 from display_board.wiring import Clock as Now
-from display_board.wiring import board_client, utc_now
+from display_board.wiring import board_client
 from link.client import LoketClient
 from link.mqtt import Broker
 
 log = logging.getLogger(__name__)
 KV = Path(__file__).with_name("board.kv")
-
-
-def deliver_on_main_thread(function: Any) -> None:
-    """Run `function` on Kivy's main thread at the next frame."""
-    Clock.schedule_once(lambda _dt: function(), 0)
 
 
 @dataclass
@@ -71,10 +67,8 @@ class DisplayApp(App):  # type: ignore[misc]
     def on_start(self) -> None:
         self.parts.client.start()
         Clock.schedule_interval(lambda _dt: self.presenter.tick(self.parts.clock()), 0.5)
-        Clock.schedule_once(lambda _dt: self.parts.trace.mark("ready"), 0)
-        steps = load_steps()
-        if steps is not None:
-            UiScript(steps, self.presenter, self.stop).start()
+        report_first_frame("display")
+        play(self, self.presenter)
 
     def on_stop(self) -> None:
         self.parts.client.close()
@@ -112,7 +106,7 @@ def build_display(
         chime = SoundChime(write_chime(folder / "chime.wav"))
     announcer = Announcer(chime, speak=_mute if mute else None)
     presenter = DisplayPresenter(board, announcer, clock())
-    client = board_client(board, device_id, broker, presenter, deliver_on_main_thread, clock)
+    client = board_client(board, device_id, broker, presenter, on_ui, clock)
     return DisplayParts(presenter, BoardLayout(), client, announcer, clock, Trace.from_env())
 
 

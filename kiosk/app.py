@@ -1,5 +1,4 @@
-"""The Kivy side: the window, the screens (one `.kv` each), overlays, and handing events
-from other threads (MQTT, the serial scanner, print jobs) to the UI thread.
+"""The Kivy side: the window, the screens (one `.kv` each) and overlays.
 
 Imported only by `loket kiosk` (Kivy is optional for the rest of Loket).
 """
@@ -37,11 +36,6 @@ SCREENS = {
 OVERLAYS = {"idle": "IdleOverlay", "help": "HelpOverlay", "accessibility": "AccessibilityOverlay"}
 KV_FILES = ("common", "overlays", "welcome", "start", "keypad", "checked_in", "services",
             "notice", "ticket", "care")  # fmt: skip
-
-
-def post(callback: Callable[[], None]) -> None:
-    """Run `callback` on the UI thread (from any thread)."""
-    Clock.schedule_once(lambda _dt: callback(), 0)
 
 
 def register_widgets() -> None:

@@ -1,6 +1,6 @@
 """The staff terminal's Kivy app (`loket staff`): screens, keys, and nothing else.
 
-Import this module only after `display_board.window.configure_kivy`: it creates the window.
+Import this module only after `apps.ui.configure_kivy`: it creates the window.
 """
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from kivy.app import App
-from kivy.clock import Clock
 from kivy.core.window import Keyboard, Window
 from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from apps.script import Trace, UiScript, load_steps
+from apps.script import play
+from apps.ui import report_first_frame
 from staff_terminal.wiring import Staff
 
 HERE = Path(__file__).parent
@@ -35,11 +35,6 @@ def key_name(keycode: int, modifiers: list[str]) -> str | None:
     return f"ctrl+{name}" if "ctrl" in modifiers else name
 
 
-def deliver_on_main_thread(function: Any) -> None:
-    """Run `function` on Kivy's main thread at the next frame."""
-    Clock.schedule_once(lambda _dt: function(), 0)
-
-
 class StaffApp(App):  # type: ignore[misc]
     """The terminal's window: composition only, the presenter decides."""
 
@@ -49,7 +44,6 @@ class StaffApp(App):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.staff = staff
         self.presenter = staff.presenter
-        self.trace = Trace.from_env()
 
     def build(self) -> Any:
         for name in KV_FILES:
@@ -63,10 +57,8 @@ class StaffApp(App):  # type: ignore[misc]
 
     def on_start(self) -> None:
         self.staff.start()
-        Clock.schedule_once(lambda _dt: self.trace.mark("ready"), 0)
-        steps = load_steps()
-        if steps is not None:
-            UiScript(steps, self.presenter, self.stop).start()
+        report_first_frame("staff")
+        play(self, self.presenter)
 
     def on_stop(self) -> None:
         self.staff.close()

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from apps.pairing import (
+from apps.pairing.enrolment import (
     Enrolment,
-    PairingPresenter,
     check_credentials,
-    default_data_dir,
     enrol_mode,
 )
+from apps.pairing.presenter import PairingPresenter
+from apps.runner import Inbox
+from apps.ui import data_dir
 from display_board.board import enrolled_board
-from display_board.wiring import Inbox
 from loket.cli import main
 from provisioning.enrol import CREDENTIALS, Credentials, EnrolmentFailed, store_credentials
 from provisioning.messages import Bundle
@@ -162,7 +162,7 @@ def test_enrol_options(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="leave out --counter"):
         enrol_mode(ns(enrol=True, counter="loket-3"), "staff", "--counter", "--device")
     mode = enrol_mode(ns(enrol=True, hub="mqtt://h:1883"), "staff", "--counter", "--device")
-    assert mode is not None and mode.data_dir == default_data_dir("staff")
+    assert mode is not None and mode.data_dir == data_dir("staff")
     assert mode.data_dir.parts[-3:] == ("share", "loket", "staff") and mode.hub_url
     mode = enrol_mode(ns(enrol=True, data=tmp_path), "display", "--device")
     assert mode is not None and mode.data_dir == tmp_path

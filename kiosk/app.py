@@ -17,25 +17,29 @@ from kivy.lang import Builder
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk import images, lists, widgets
+from kiosk import images, lists, screens, widgets
 from kiosk.presenter import KioskPresenter
 from kiosk.scanner import WedgeDecoder
+from kiosk.screens import Screen
 
 KV_DIR = Path(__file__).with_name("kv")
 #: Screen name → the kv class that draws it (each in its own kv file).
 SCREENS = {
-    "welcome": "WelcomeScreen",
-    "start": "StartScreen",
-    "keypad": "KeypadScreen",
-    "checked_in": "CheckedInScreen",
-    "services": "ServicesScreen",
-    "notice": "NoticeScreen",
-    "ticket": "TicketScreen",
-    "care": "CareScreen",
+    Screen.WELCOME: "WelcomeScreen",
+    Screen.START: "StartScreen",
+    Screen.KEYPAD: "KeypadScreen",
+    Screen.CHECKED_IN: "CheckedInScreen",
+    Screen.SERVICES: "ServicesScreen",
+    Screen.NOTICE: "NoticeScreen",
+    Screen.TICKET: "TicketScreen",
+    Screen.CARE: "CareScreen",
 }
-OVERLAYS = {"idle": "IdleOverlay", "help": "HelpOverlay", "accessibility": "AccessibilityOverlay"}
-KV_FILES = ("common", "overlays", "welcome", "start", "keypad", "checked_in", "services",
-            "notice", "ticket", "care")  # fmt: skip
+OVERLAYS = {
+    screens.Overlay.IDLE: "IdleOverlay",
+    screens.Overlay.HELP: "HelpOverlay",
+    screens.Overlay.ACCESSIBILITY: "AccessibilityOverlay",
+}
+KV_FILES = ("common", "overlays", *SCREENS)
 
 
 def register_widgets() -> None:
@@ -86,7 +90,7 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
 
     def _layers(self, *_: object) -> None:
         wanted = self.overlays.get(self.p.overlay)
-        if wanted is None and self.p.busy and self.p.screen != "ticket":
+        if wanted is None and self.p.busy and self.p.screen != Screen.TICKET:
             wanted = self.busy_layer
         if wanted is self.shown:
             return

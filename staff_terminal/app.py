@@ -16,13 +16,18 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from apps.script import play
 from apps.ui import report_first_frame
+from staff_terminal.screens import StaffScreen
 from staff_terminal.wiring import Staff
 
 HERE = Path(__file__).parent
 #: One .kv per screen, after the pieces they share.
 KV_FILES = ("common.kv", "counter.kv", "transfer.kv", "prompt.kv", "issue.kv")
-SCREENS = {"counter": "CounterScreen", "transfer": "TransferScreen",
-           "prompt": "PromptScreen", "issue": "IssueScreen"}  # fmt: skip
+SCREENS = {
+    StaffScreen.COUNTER: "CounterScreen",
+    StaffScreen.TRANSFER: "TransferScreen",
+    StaffScreen.PROMPT: "PromptScreen",
+    StaffScreen.ISSUE: "IssueScreen",
+}
 KEY_NAMES = {code: name for name, code in Keyboard.keycodes.items()}
 KEY_NAMES[271] = "enter"  # the keypad's Enter
 

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.lang import Builder
 
-from apps.script import Trace, play
-from apps.ui import on_ui, report_first_frame, utc_now
+from apps.app import LoketApp
+from apps.script import Trace
+from apps.ui import on_ui, utc_now
 from display_board.announcer import Announcer, SoundChime, write_chime
 from display_board.board import BoardConfig
 from display_board.layout import BoardLayout
@@ -44,15 +44,15 @@ class DisplayParts:
     trace: Trace
 
 
-class DisplayApp(App):  # type: ignore[misc]
+class DisplayApp(LoketApp):
     """The board's window: composition only, the presenter decides."""
 
     title = "Loket display board"
+    kind = "display"
 
     def __init__(self, parts: DisplayParts, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(parts.presenter, **kwargs)
         self.parts = parts
-        self.presenter = parts.presenter
         self.layout = parts.layout
         self._orientation: str | None = None
 
@@ -64,11 +64,9 @@ class DisplayApp(App):  # type: ignore[misc]
         self.presenter.bind(called_number=lambda *_: self._trace_call())
         return root
 
-    def on_start(self) -> None:
+    def started(self) -> None:
         self.parts.client.start()
         Clock.schedule_interval(lambda _dt: self.presenter.tick(self.parts.clock()), 0.5)
-        report_first_frame("display")
-        play(self, self.presenter)
 
     def on_stop(self) -> None:
         self.parts.client.close()

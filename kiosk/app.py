@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.factory import Factory
@@ -17,6 +16,8 @@ from kivy.lang import Builder
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from apps.app import LoketApp
+from apps.script import play
 from kiosk import images, lists, screens, widgets
 from kiosk.presenter import KioskPresenter
 from kiosk.scanner import WedgeDecoder
@@ -101,21 +102,36 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
         self.shown = wanted
 
 
-class KioskApp(App):  # type: ignore[misc]
-    """Builds the root from the presenter; the composition root wires everything else."""
+class KioskApp(LoketApp):
+    """Builds the root from the presenter; the composition root wires everything else.
 
-    def __init__(self, presenter: KioskPresenter, on_started: Callable[[], None], **kw: Any):
-        super().__init__(**kw)
+    `script_state`: what the test hook logs beside the presenter's state."""
+
+    title = "Loket"
+    kind = "kiosk"
+
+    def __init__(
+        self,
+        presenter: KioskPresenter,
+        on_started: Callable[[], None],
+        script_state: Callable[[], dict[str, Any]],
+        **kw: Any,
+    ) -> None:
+        super().__init__(presenter, **kw)
         self.p = presenter
-        self.title = "Loket"
         self._on_started = on_started
+        self._script_state = script_state
 
     def build(self) -> KioskRoot:
         register_widgets()
         return KioskRoot(self.p)
 
-    def on_start(self) -> None:
+    def started(self) -> None:
         self._on_started()
+
+    def play(self) -> None:
+        """The test hook, with the smallest allowed touch target (15 mm) for its checks."""
+        play(self, self.p, self._script_state, min_target=lambda: float(self.p.theme.touch))
 
 
 def watch_window(presenter: KioskPresenter, wedge: WedgeDecoder) -> None:

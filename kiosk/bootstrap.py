@@ -16,7 +16,7 @@ from typing import Any
 from apps.pairing.enrolment import enrol_mode, installed_version
 from apps.ui import configure_kivy as configure
 from apps.ui import data_dir as data_folder
-from apps.ui import on_ui, parse_size, report_first_frame
+from apps.ui import on_ui, parse_size
 from kiosk.context import Deps, Settings
 from kiosk.hub import HubLink
 from kiosk.offline import OfflineStore
@@ -128,7 +128,6 @@ def run(args: Any) -> int:
     from kivy.clock import Clock
 
     from apps.runner import ThreadRunner
-    from apps.script import exit_status
     from apps.speech import Speaker
     from kiosk import app as ui
     from kiosk.presenter import KioskPresenter
@@ -178,15 +177,13 @@ def run(args: Any) -> int:
             sd_notify("READY=1")
             Clock.schedule_interval(lambda _dt: sd_notify("WATCHDOG=1"), 5.0)
         presenter.tickets.poll_printer()
-        report_first_frame("kiosk")
-        _play_script(app, presenter, store)
 
-    app = ui.KioskApp(presenter, started)
+    app = ui.KioskApp(presenter, started, _script_state(presenter, store))
     try:
         app.run()
     finally:
         runtime.close()
-    return exit_status(app)
+    return app.exit_status
 
 
 def sd_notify(state: str) -> None:
@@ -218,15 +215,13 @@ def _rss_kb() -> dict[str, int]:
     return fields
 
 
-def _play_script(app: Any, presenter: Any, store: OfflineStore) -> None:
-    """The test hook (apps.script), with the offline store's state and the memory logged."""
-    from apps.script import play
-
+def _script_state(presenter: Any, store: OfflineStore) -> Callable[[], dict[str, Any]]:
+    """What the test hook logs beside the presenter: the offline store and the memory."""
     walk_ins = [s.id for s in presenter.deps.config.services if s.walk_in]
 
-    def extra() -> dict[str, Any]:
+    def state() -> dict[str, Any]:
         today = presenter.deps.now().date()
         leased = all(store.numbers_left(sid, today) > 0 for sid in walk_ins)
         return {"pending": len(store.pending()), "leases_ready": leased, "rss_kb": _rss_kb()}
 
-    play(app, presenter, extra, min_target=lambda: float(presenter.theme.touch))
+    return state

@@ -79,7 +79,6 @@ def run(args: argparse.Namespace) -> int:
             return 2
         broker, device_id = creds.broker(), creds.device_id
     board = replace(board, offline_after=args.offline_after)
-    from apps.script import exit_status
     from apps.ui import on_ui
     from display_board.app import DisplayApp, build_display
     from display_board.wiring import follow_config
@@ -96,4 +95,4 @@ def run(args: argparse.Namespace) -> int:
         )
     app = DisplayApp(parts)
     app.run()
-    return exit_status(app)
+    return app.exit_status

@@ -66,7 +66,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"loket staff: {error}", file=sys.stderr)
             return 2
         broker = creds.broker()
-    from apps.script import exit_status
     from apps.ui import on_ui
     from staff_terminal.app import StaffApp
     from staff_terminal.wiring import connect_staff, follow_config
@@ -76,4 +75,4 @@ def run(args: argparse.Namespace) -> int:
         follow_config(staff, config, on_ui)  # a new counter applies live
     app = StaffApp(staff)
     app.run()
-    return exit_status(app)
+    return app.exit_status

@@ -8,14 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kivy.app import App
 from kivy.core.window import Keyboard, Window
 from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from apps.script import play
-from apps.ui import report_first_frame
+from apps.app import LoketApp
 from staff_terminal.screens import StaffScreen
 from staff_terminal.wiring import Staff
 
@@ -40,15 +38,15 @@ def key_name(keycode: int, modifiers: list[str]) -> str | None:
     return f"ctrl+{name}" if "ctrl" in modifiers else name
 
 
-class StaffApp(App):  # type: ignore[misc]
+class StaffApp(LoketApp):
     """The terminal's window: composition only, the presenter decides."""
 
     title = "Loket staff terminal"
+    kind = "staff"
 
     def __init__(self, staff: Staff, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(staff.presenter, **kwargs)
         self.staff = staff
-        self.presenter = staff.presenter
 
     def build(self) -> Any:
         for name in KV_FILES:
@@ -60,10 +58,8 @@ class StaffApp(App):  # type: ignore[misc]
         Window.bind(on_key_down=self._key_down, on_textinput=self._text)
         return screens
 
-    def on_start(self) -> None:
+    def started(self) -> None:
         self.staff.start()
-        report_first_frame("staff")
-        play(self, self.presenter)
 
     def on_stop(self) -> None:
         self.staff.close()

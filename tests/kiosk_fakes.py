@@ -1,6 +1,7 @@
 """In-memory stand-ins for the hub, the printer and speech, following their real APIs.
 
-For the presenter's tests, and to try the screens without a hub (`loket kiosk --demo`).
+For the kiosk presenter's tests (tests/test_kiosk_*.py); the screens themselves are tried
+against a real hub by tests/test_kiosk_window.py and `loket demo`.
 Requests are checked against the protocol's schemas where the verb is known to it.
 """
 

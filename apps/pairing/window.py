@@ -9,15 +9,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.lang import Builder
 
+from apps.app import LoketApp
 from apps.pairing.enrolment import Enrolment
 from apps.pairing.presenter import PairingPresenter
-from apps.script import play
-from apps.ui import on_ui, report_first_frame
+from apps.ui import on_ui
 from provisioning.discovery import HubAnnouncement
 from provisioning.enrol import Credentials
 
@@ -28,14 +27,14 @@ KV = Path(__file__).with_name("pairing.kv")
 SHOW_PAIRED = 1.5
 
 
-class PairingApp(App):  # type: ignore[misc]
+class PairingApp(LoketApp):
     """Shows the presenter while the enrolment runs; stops once paired."""
 
     title = "Loket: pairing"
+    kind = "pairing"
 
     def __init__(self, presenter: PairingPresenter, enrolment: Enrolment) -> None:
-        super().__init__()
-        self.presenter = presenter
+        super().__init__(presenter)
         self.enrolment = enrolment
         enrolment.on_paired = lambda _creds: Clock.schedule_once(
             lambda _dt: self.stop(), SHOW_PAIRED
@@ -45,10 +44,8 @@ class PairingApp(App):  # type: ignore[misc]
         Builder.load_file(str(KV))
         return Factory.PairingScreen()
 
-    def on_start(self) -> None:
+    def started(self) -> None:
         self.enrolment.start()
-        report_first_frame("pairing")
-        play(self, self.presenter)
 
     def on_stop(self) -> None:
         self.enrolment.stop()

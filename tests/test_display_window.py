@@ -28,9 +28,10 @@ def run_ui(
     folder: Path,
     *,
     while_running: Callable[[], None] | None = None,
-    timeout: float = 45,
+    timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `loket ARGS` in a window driven by `steps`; fail with its output if it fails."""
+    """Run `loket ARGS` in a window driven by `steps`; fail with its output if it fails
+    (`timeout` only catches a hang: the steps wait for states, not for time)."""
     script = folder / "steps.json"
     script.write_text(json.dumps({"steps": steps}), encoding="utf-8")
     proc = subprocess.Popen(

@@ -30,6 +30,8 @@ APPOINTMENTS = """booking_code,start,services,language
 GB7K2M,2026-12-03 09:10,geboorte,nl
 """
 Step = dict[str, Any]
+#: Seconds before a kiosk that has not quit counts as hung (the steps wait for states).
+HANG = 300
 
 
 class Rig:
@@ -116,7 +118,7 @@ def run_kiosk(
     try:
         if meanwhile is not None:
             meanwhile()
-        _out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=HANG)
     finally:
         if proc.poll() is None:
             proc.kill()

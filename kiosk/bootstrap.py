@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from apps.pairing.enrolment import enrol_mode, installed_version
-from apps.ui import configure_kivy as configure
+from apps.ui import configure_kivy, on_ui, parse_size
 from apps.ui import data_dir as data_folder
-from apps.ui import on_ui, parse_size
 from kiosk.context import Deps, Settings
 from kiosk.hub import HubLink
 from kiosk.offline import OfflineStore
@@ -84,9 +83,9 @@ class Runtime:
         self.hub.close()
 
 
-def configure_kivy(args: Any) -> None:
+def configure_window(args: Any) -> None:
     """Window settings, before Kivy opens the window (a kiosk's window keeps its size)."""
-    configure(parse_size(args.size), fullscreen=args.fullscreen, resizable=False)
+    configure_kivy(parse_size(args.size), fullscreen=args.fullscreen, resizable=False)
 
 
 def _enrolled_device(config: SiteConfig, device_id: str, name: str | None) -> DeviceConfig:
@@ -101,14 +100,13 @@ def _identity(args: Any, config: SiteConfig) -> tuple[DeviceConfig, Broker] | No
     """Who this kiosk is and where its broker is: from the options, or (`--enrol`) from its
     stored credentials or a pairing with the hub (None if the pairing window was closed).
     Configures Kivy on the way."""
-
     enrol = enrol_mode(args, "kiosk", "--device")
     if enrol is None:
         device = kiosk_device(config, args.device)
-        configure_kivy(args)
+        configure_window(args)
         return device, Broker.parse(args.broker)
     creds = enrol.stored(config.site.id)
-    configure_kivy(args)
+    configure_window(args)
     creds = creds or enrol.pair(config.site.id, config.site.default_language)
     if creds is None:
         return None

@@ -34,6 +34,7 @@ def test_headless_simulated_demo_runs_and_leaves_nothing_behind(tmp_path: Path) 
     for what in ("first frame", "first screenshot"):
         line = re.search(rf"^{what}: (.*)$", done.stdout, re.MULTILINE)
         assert line is not None and "never" not in line.group(1), done.stdout[-2000:]
+        print(line.group(0))  # shown with -rP: how long the apps took on this machine
     calls = re.search(r"stopped; (\d+) calls\. Logs: (\S+)", done.stdout)
     assert calls is not None, done.stdout[-2000:]
     assert int(calls.group(1)) > 0, done.stdout[-2000:]

@@ -41,9 +41,11 @@ from hub_rig import ROOT, SITE_ID, always_open, hub_process
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 
+from apps.runner import Inbox
+from apps.ui import utc_now
 from display_board.board import board_config
 from display_board.presenter import DisplayPresenter
-from display_board.wiring import Inbox, board_client, utc_now
+from display_board.wiring import board_client
 from link.client import LoketClient
 from loket.broker import Mosquitto
 from siteconfig import load_site_config
@@ -229,8 +231,8 @@ def app_args(kind: str, config: Path, broker: Any) -> list[str]:
 
 
 LIVE = {
-    "display": {"do": "until", "attr": "live", "value": True, "timeout": 30},
-    "staff": {"do": "until", "attr": "link_text", "value": "Verbonden met de hub", "timeout": 30},
+    "display": {"until": {"live": True}, "timeout": 30},
+    "staff": {"until": {"link_text": "Verbonden met de hub"}, "timeout": 30},
 }
 
 
@@ -244,8 +246,8 @@ def screen_latency(
     staff = staff_terminal(config, broker, inbox)
     steps = [
         LIVE["display"],
-        {"do": "mark", "event": "live"},
-        {"do": "until", "attr": "called_number", "value": "STOP", "timeout": 600},
+        {"mark": "live"},
+        {"until": {"called_number": "STOP"}, "timeout": 600},
     ]
     app = App(app_args("display", config, broker), steps, env)
     sent: list[tuple[str, float]] = []
@@ -281,9 +283,9 @@ def cold_starts(
     figures: dict[str, list[float]] = {"ready": [], "live": [], "rss": [], "peak": []}
     steps = [
         LIVE[kind],
-        {"do": "mark", "event": "live"},
-        {"do": "wait", "seconds": 1.5},
-        {"do": "exit"},
+        {"mark": "live"},
+        {"wait": 1.5},
+        {"quit": True},
     ]
     for _ in range(runs):
         app = App(app_args(kind, config, broker), steps, env)

@@ -63,15 +63,36 @@ def run_kiosk(env: dict[str, str], broker: str, folder: Path, steps: list[dict[s
               size: str) -> tuple[float, list[dict[str, Any]]]:  # fmt: skip
     """Run one kiosk with a script; (launch time, its events)."""
     script, log = folder / "steps.json", folder / "events.jsonl"
-    script.write_text(json.dumps([*steps, {"quit": True}]))
+    script.write_text(json.dumps({"steps": [*steps, {"quit": True}], "log": str(log)}))
     log.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "loket.cli", "kiosk", "--config", str(TOWNHALL),
-               "--device", "kiosk-inkom", "--broker", broker, "--printer", "dummy:",
-               "--data-dir", str(folder / "data"), "--start-time", START, "--size", size,
-               "--script", str(script), "--log", str(log)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "loket.cli",
+        "kiosk",
+        "--config",
+        str(TOWNHALL),
+        "--device",
+        "kiosk-inkom",
+        "--broker",
+        broker,
+        "--printer",
+        "dummy:",
+        "--data-dir",
+        str(folder / "data"),
+        "--start-time",
+        START,
+        "--size",
+        size,
+    ]
     launched = time.time()
     proc = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=600, check=False
+        command,
+        env={**env, "LOKET_UI_SCRIPT": str(script)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     if proc.returncode != 0:
         sys.exit(f"the kiosk failed:\n{proc.stderr[-3000:]}")
@@ -130,8 +151,8 @@ def main() -> None:
                 launched, events = run_kiosk(env, broker.broker.url, folder, [], args.size)
                 ready = next(e for e in events if e["event"] == "ready")
                 firsts.append(ready["t"] - launched)
-                rss.append(ready["rss_kb"]["VmRSS"] / 1024)
-                peaks.append(ready["rss_kb"]["VmHWM"] / 1024)
+                rss.append(ready["state"]["rss_kb"]["VmRSS"] / 1024)
+                peaks.append(ready["state"]["rss_kb"]["VmHWM"] / 1024)
             results["cold_start_s"] = firsts
             results["rss_first_screen_mb"] = rss
             results["peak_first_screen_mb"] = peaks

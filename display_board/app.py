@@ -1,6 +1,6 @@
 """The display board's Kivy app and its composition root (`loket display`).
 
-Import this module only after `display_board.window.configure_kivy`: it creates the window.
+Import this module only after `apps.ui.configure_kivy`: it creates the window.
 """
 
 from __future__ import annotations
@@ -11,29 +11,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.lang import Builder
 
-from apps.script import Trace, UiScript, load_steps
+from apps.app import LoketApp
+from apps.script import Trace
+from apps.ui import on_ui, utc_now
 from display_board.announcer import Announcer, SoundChime, write_chime
 from display_board.board import BoardConfig
 from display_board.layout import BoardLayout
 from display_board.presenter import DisplayPresenter
 from display_board.wiring import Clock as Now
-from display_board.wiring import board_client, utc_now
+from display_board.wiring import board_client
 from link.client import LoketClient
 from link.mqtt import Broker
 
 log = logging.getLogger(__name__)
 KV = Path(__file__).with_name("board.kv")
-
-
-def deliver_on_main_thread(function: Any) -> None:
-    """Run `function` on Kivy's main thread at the next frame."""
-    Clock.schedule_once(lambda _dt: function(), 0)
 
 
 @dataclass
@@ -48,15 +44,15 @@ class DisplayParts:
     trace: Trace
 
 
-class DisplayApp(App):  # type: ignore[misc]
+class DisplayApp(LoketApp):
     """The board's window: composition only, the presenter decides."""
 
     title = "Loket display board"
+    kind = "display"
 
     def __init__(self, parts: DisplayParts, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(parts.presenter, **kwargs)
         self.parts = parts
-        self.presenter = parts.presenter
         self.layout = parts.layout
         self._orientation: str | None = None
 
@@ -68,13 +64,9 @@ class DisplayApp(App):  # type: ignore[misc]
         self.presenter.bind(called_number=lambda *_: self._trace_call())
         return root
 
-    def on_start(self) -> None:
+    def started(self) -> None:
         self.parts.client.start()
         Clock.schedule_interval(lambda _dt: self.presenter.tick(self.parts.clock()), 0.5)
-        Clock.schedule_once(lambda _dt: self.parts.trace.mark("ready"), 0)
-        steps = load_steps()
-        if steps is not None:
-            UiScript(steps, self.presenter, self.stop).start()
 
     def on_stop(self) -> None:
         self.parts.client.close()
@@ -112,7 +104,7 @@ def build_display(
         chime = SoundChime(write_chime(folder / "chime.wav"))
     announcer = Announcer(chime, speak=_mute if mute else None)
     presenter = DisplayPresenter(board, announcer, clock())
-    client = board_client(board, device_id, broker, presenter, deliver_on_main_thread, clock)
+    client = board_client(board, device_id, broker, presenter, on_ui, clock)
     return DisplayParts(presenter, BoardLayout(), client, announcer, clock, Trace.from_env())
 
 

@@ -7,11 +7,11 @@ that owns the presenter (Kivy's main thread in the app, the test's thread with a
 from __future__ import annotations
 
 import logging
-import queue
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
+from apps.ui import Deliver, utc_now
 from display_board.board import BoardConfig, zone_board
 from display_board.presenter import DisplayPresenter
 from link.client import LoketClient
@@ -22,13 +22,7 @@ from siteconfig import SiteConfig
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[Callable[[], None]], None]
 Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """Now, in UTC."""
-    return datetime.now(UTC)
 
 
 def board_client(
@@ -88,25 +82,3 @@ def follow_config(
             presenter.reconfigure(new, clock())
 
     on_config(client, apply)
-
-
-class Inbox:
-    """A `deliver` for code without a Kivy loop: queue calls, run them on `drain()`."""
-
-    def __init__(self) -> None:
-        self._queue: queue.Queue[Callable[[], None]] = queue.Queue()
-
-    def __call__(self, function: Callable[[], None]) -> None:
-        self._queue.put(function)
-
-    def drain(self, timeout: float = 0.0) -> int:
-        """Run what has arrived (waiting up to `timeout` for the first); how many ran."""
-        ran = 0
-        try:
-            function = self._queue.get(timeout=timeout) if timeout else self._queue.get_nowait()
-            while True:
-                function()
-                ran += 1
-                function = self._queue.get_nowait()
-        except queue.Empty:
-            return ran

@@ -1,5 +1,4 @@
-"""The Kivy side: the window, the screens (one `.kv` each), overlays, and handing events
-from other threads (MQTT, the serial scanner, print jobs) to the UI thread.
+"""The Kivy side: the window, the screens (one `.kv` each) and overlays.
 
 Imported only by `loket kiosk` (Kivy is optional for the rest of Loket).
 """
@@ -10,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.factory import Factory
@@ -18,30 +16,31 @@ from kivy.lang import Builder
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk import images, lists, widgets
+from apps.app import LoketApp
+from apps.script import play
+from kiosk import images, lists, screens, widgets
 from kiosk.presenter import KioskPresenter
 from kiosk.scanner import WedgeDecoder
+from kiosk.screens import Screen
 
 KV_DIR = Path(__file__).with_name("kv")
 #: Screen name → the kv class that draws it (each in its own kv file).
 SCREENS = {
-    "welcome": "WelcomeScreen",
-    "start": "StartScreen",
-    "keypad": "KeypadScreen",
-    "checked_in": "CheckedInScreen",
-    "services": "ServicesScreen",
-    "notice": "NoticeScreen",
-    "ticket": "TicketScreen",
-    "care": "CareScreen",
+    Screen.WELCOME: "WelcomeScreen",
+    Screen.START: "StartScreen",
+    Screen.KEYPAD: "KeypadScreen",
+    Screen.CHECKED_IN: "CheckedInScreen",
+    Screen.SERVICES: "ServicesScreen",
+    Screen.NOTICE: "NoticeScreen",
+    Screen.TICKET: "TicketScreen",
+    Screen.CARE: "CareScreen",
 }
-OVERLAYS = {"idle": "IdleOverlay", "help": "HelpOverlay", "accessibility": "AccessibilityOverlay"}
-KV_FILES = ("common", "overlays", "welcome", "start", "keypad", "checked_in", "services",
-            "notice", "ticket", "care")  # fmt: skip
-
-
-def post(callback: Callable[[], None]) -> None:
-    """Run `callback` on the UI thread (from any thread)."""
-    Clock.schedule_once(lambda _dt: callback(), 0)
+OVERLAYS = {
+    screens.Overlay.IDLE: "IdleOverlay",
+    screens.Overlay.HELP: "HelpOverlay",
+    screens.Overlay.ACCESSIBILITY: "AccessibilityOverlay",
+}
+KV_FILES = ("common", "overlays", *SCREENS)
 
 
 def register_widgets() -> None:
@@ -92,7 +91,7 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
 
     def _layers(self, *_: object) -> None:
         wanted = self.overlays.get(self.p.overlay)
-        if wanted is None and self.p.busy and self.p.screen != "ticket":
+        if wanted is None and self.p.busy and self.p.screen != Screen.TICKET:
             wanted = self.busy_layer
         if wanted is self.shown:
             return
@@ -103,21 +102,36 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]
         self.shown = wanted
 
 
-class KioskApp(App):  # type: ignore[misc]
-    """Builds the root from the presenter; the composition root wires everything else."""
+class KioskApp(LoketApp):
+    """Builds the root from the presenter; the composition root wires everything else.
 
-    def __init__(self, presenter: KioskPresenter, on_started: Callable[[], None], **kw: Any):
-        super().__init__(**kw)
+    `script_state`: what the test hook logs beside the presenter's state."""
+
+    title = "Loket"
+    kind = "kiosk"
+
+    def __init__(
+        self,
+        presenter: KioskPresenter,
+        on_started: Callable[[], None],
+        script_state: Callable[[], dict[str, Any]],
+        **kw: Any,
+    ) -> None:
+        super().__init__(presenter, **kw)
         self.p = presenter
-        self.title = "Loket"
         self._on_started = on_started
+        self._script_state = script_state
 
     def build(self) -> KioskRoot:
         register_widgets()
         return KioskRoot(self.p)
 
-    def on_start(self) -> None:
+    def started(self) -> None:
         self._on_started()
+
+    def play(self) -> None:
+        """The test hook, with the smallest allowed touch target (15 mm) for its checks."""
+        play(self, self.p, self._script_state, min_target=lambda: float(self.p.theme.touch))
 
 
 def watch_window(presenter: KioskPresenter, wedge: WedgeDecoder) -> None:

@@ -4,7 +4,6 @@ presenter → window. `run(args)` is what `loket kiosk` calls; Kivy is imported 
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -14,7 +13,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.context import Deps, Settings, run_in_thread
+from apps.pairing.enrolment import enrol_mode, installed_version
+from apps.ui import configure_kivy, on_ui, parse_size
+from apps.ui import data_dir as data_folder
+from kiosk.context import Deps, Settings
 from kiosk.hub import HubLink
 from kiosk.offline import OfflineStore
 from kiosk.pictograms import ensure_pictograms
@@ -28,12 +30,6 @@ log = logging.getLogger("loket.kiosk")
 
 class KioskSetupError(Exception):
     """The kiosk cannot start: a wrong device id, a bad option … (exit 2)."""
-
-
-def data_home() -> Path:
-    """Where kiosks keep their offline store: $XDG_DATA_HOME/loket."""
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "loket"
 
 
 def kiosk_device(config: SiteConfig, device_id: str) -> DeviceConfig:
@@ -87,20 +83,9 @@ class Runtime:
         self.hub.close()
 
 
-def configure_kivy(args: Any) -> None:
-    """Window settings, before Kivy opens the window."""
-    from kivy.config import Config
-
-    width, height = (int(n) for n in args.size.lower().split("x"))
-    Config.set("graphics", "width", str(width))
-    Config.set("graphics", "height", str(height))
-    Config.set("graphics", "resizable", "0")
-    Config.set("graphics", "borderless", "1" if args.fullscreen else "0")
-    Config.set("graphics", "fullscreen", "auto" if args.fullscreen else "0")
-    Config.set("input", "mouse", "mouse,disable_multitouch")  # no red multitouch dots
-    Config.set("graphics", "show_cursor", "0" if args.fullscreen else "1")
-    Config.set("kivy", "exit_on_escape", "0")
-    Config.set("kivy", "log_level", "warning" if not args.verbose else "debug")
+def configure_window(args: Any) -> None:
+    """Window settings, before Kivy opens the window (a kiosk's window keeps its size)."""
+    configure_kivy(parse_size(args.size), fullscreen=args.fullscreen, resizable=False)
 
 
 def _enrolled_device(config: SiteConfig, device_id: str, name: str | None) -> DeviceConfig:
@@ -115,15 +100,13 @@ def _identity(args: Any, config: SiteConfig) -> tuple[DeviceConfig, Broker] | No
     """Who this kiosk is and where its broker is: from the options, or (`--enrol`) from its
     stored credentials or a pairing with the hub (None if the pairing window was closed).
     Configures Kivy on the way."""
-    from apps.pairing import enrol_mode  # Kivy: only when the app runs
-
     enrol = enrol_mode(args, "kiosk", "--device")
     if enrol is None:
         device = kiosk_device(config, args.device)
-        configure_kivy(args)
+        configure_window(args)
         return device, Broker.parse(args.broker)
     creds = enrol.stored(config.site.id)
-    configure_kivy(args)
+    configure_window(args)
     creds = creds or enrol.pair(config.site.id, config.site.default_language)
     if creds is None:
         return None
@@ -138,16 +121,17 @@ def run(args: Any) -> int:
         return 0  # the pairing window was closed
     device, broker = identity
     clock = make_clock(args.start_time)
-    data_dir = Path(args.data_dir) if args.data_dir else data_home() / f"kiosk-{device.id}"
+    data_dir = Path(args.data_dir) if args.data_dir else data_folder(f"kiosk-{device.id}")
 
     from kivy.clock import Clock
 
+    from apps.runner import ThreadRunner
     from apps.speech import Speaker
     from kiosk import app as ui
     from kiosk.presenter import KioskPresenter
     from kiosk.scanner import SerialScanner, WedgeDecoder
 
-    hub = HubLink(config.site.id, device.id, broker, version=_version())
+    hub = HubLink(config.site.id, device.id, broker, version=installed_version())
     store = OfflineStore(data_dir / "offline.json")
     printer = TicketPrinter(
         args.printer or device.printer,
@@ -155,6 +139,7 @@ def run(args: Any) -> int:
         data_dir / "previews",
     )
     speaker = Speaker()
+    jobs = ThreadRunner(on_ui, name="kiosk-jobs", workers=2)  # a slow printer blocks no request
     sync = OfflineSync(hub, store, config, clock, lease_size=args.lease_size)
     deps = Deps(
         config=config,
@@ -164,25 +149,24 @@ def run(args: Any) -> int:
         store=store,
         speaker=speaker,
         clock=clock,
-        background=run_in_thread(ui.post),
+        background=jobs.then,
         settings=settings_from(args),
     )
     presenter = KioskPresenter(deps, pictograms=str(ensure_pictograms(data_dir / "pictograms")))
-    loop = SyncLoop(sync, after=lambda _report: ui.post(presenter.publish_status))
+    loop = SyncLoop(sync, after=lambda _report: on_ui(presenter.publish_status))
     deps.wake_sync = loop.wake
-    runtime = Runtime(hub, loop, [lambda: speaker.close(drain=False)])
-    hub.on_change(lambda online: ui.post(lambda: presenter.set_online(online)))
-    hub.on_services(lambda state: ui.post(lambda: presenter.services_changed(state)))
+    runtime = Runtime(hub, loop, [jobs.close, lambda: speaker.close(drain=False)])
+    hub.on_change(lambda online: on_ui(lambda: presenter.set_online(online)))
+    hub.on_services(lambda state: on_ui(lambda: presenter.services_changed(state)))
     wedge = WedgeDecoder(presenter.visit.scanned)
     if args.scanner:
         scanner = SerialScanner(
-            args.scanner, lambda text: ui.post(lambda: presenter.visit.scanned(text))
+            args.scanner, lambda text: on_ui(lambda: presenter.visit.scanned(text))
         )
         runtime.closers.append(scanner.close)
         scanner.start()
     hub.start()
     loop.start()
-    status: dict[str, int] = {"code": 0}
 
     def started() -> None:
         ui.watch_window(presenter, wedge)
@@ -191,16 +175,13 @@ def run(args: Any) -> int:
             sd_notify("READY=1")
             Clock.schedule_interval(lambda _dt: sd_notify("WATCHDOG=1"), 5.0)
         presenter.tickets.poll_printer()
-        Clock.schedule_once(lambda _dt: _ready(args), 0)
-        if args.script:
-            _start_script(args, app, presenter, store, status)
 
-    app = ui.KioskApp(presenter, started)
+    app = ui.KioskApp(presenter, started, _script_state(presenter, store))
     try:
         app.run()
     finally:
         runtime.close()
-    return status["code"]
+    return app.exit_status
 
 
 def sd_notify(state: str) -> None:
@@ -219,23 +200,6 @@ def sd_notify(state: str) -> None:
         log.warning("systemd notify failed: %s", error)
 
 
-def _version() -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("loket")
-    except PackageNotFoundError:
-        return None
-
-
-def _ready(args: Any) -> None:
-    """The first frame is on screen: say so (for the start-up benchmark)."""
-    if args.log:
-        line = {"event": "ready", "t": round(time.time(), 3), "rss_kb": _rss_kb()}
-        with Path(args.log).open("a", encoding="utf-8") as out:
-            out.write(json.dumps(line) + "\n")
-
-
 def _rss_kb() -> dict[str, int]:
     """Resident memory now and at its peak (Linux)."""
     fields = {}
@@ -249,26 +213,13 @@ def _rss_kb() -> dict[str, int]:
     return fields
 
 
-def _start_script(
-    args: Any, app: Any, presenter: Any, store: OfflineStore, status: dict[str, int]
-) -> None:
-    from kiosk.script import ScriptRunner
-
-    steps = json.loads(Path(args.script).read_text(encoding="utf-8"))
-
-    def stop() -> None:
-        status["code"] = 3 if runner.failed else 0
-        app.stop()
-
+def _script_state(presenter: Any, store: OfflineStore) -> Callable[[], dict[str, Any]]:
+    """What the test hook logs beside the presenter: the offline store and the memory."""
     walk_ins = [s.id for s in presenter.deps.config.services if s.walk_in]
 
-    def extra() -> dict[str, Any]:
+    def state() -> dict[str, Any]:
         today = presenter.deps.now().date()
         leased = all(store.numbers_left(sid, today) > 0 for sid in walk_ins)
         return {"pending": len(store.pending()), "leases_ready": leased, "rss_kb": _rss_kb()}
 
-    shots = Path(args.screenshot_dir) if args.screenshot_dir else None
-    log_path = Path(args.log) if args.log else None
-    runner = ScriptRunner(app.root, presenter, steps, shots, log_path, stop, extra)
-    app.script = runner  # Kivy's clock holds methods weakly: keep the runner alive
-    runner.start()
+    return state

@@ -5,14 +5,14 @@ Built once by the composition root (`kiosk.bootstrap`) or by a test with fakes.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from apps.runner import InlineRunner
 from kiosk.hub import HubPort
 from kiosk.offline import OfflineStore
 from kiosk.printing import PrinterPort
@@ -31,27 +31,10 @@ class SpeakerPort(Protocol):
 
 
 class Background(Protocol):
-    """Runs slow work (the hub, the printer) off the UI thread, then `done` on the UI thread."""
+    """Runs slow work (the hub, the printer) off the UI thread, then `done` on the UI thread
+    (`apps.runner.Runner.then`)."""
 
-    def __call__(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None: ...
-
-
-def run_now(work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-    """Background for tests: run at once, on the caller's thread."""
-    done(work())
-
-
-def run_in_thread(post: Callable[[Callable[[], None]], None]) -> Background:
-    """Background for the app: a thread per job; `post` hands the result to the UI thread."""
-
-    def background(work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        def job() -> None:
-            result = work()
-            post(lambda: done(result))
-
-        threading.Thread(target=job, name="kiosk-job", daemon=True).start()
-
-    return background
+    def __call__(self, job: Callable[[], T], done: Callable[[T], None]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -82,7 +65,7 @@ class Deps:
     speaker: SpeakerPort
     clock: Callable[[], datetime]
     """Aware 'now' (any zone)."""
-    background: Background = run_now
+    background: Background = field(default_factory=lambda: InlineRunner().then)
     settings: Settings = field(default_factory=Settings)
     monotonic: Callable[[], float] = time.monotonic
     """Seconds for idle and screen timeouts (a fake in tests)."""

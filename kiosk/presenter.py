@@ -26,6 +26,7 @@ from i18n import LANGUAGE_NAMES
 from kiosk.context import Deps
 from kiosk.i18n import t, texts
 from kiosk.prompts import prompt_for
+from kiosk.screens import Overlay, PrintState, Screen
 from kiosk.theme import Theme, make_theme
 from kiosk.ticketing import TicketFlow
 from kiosk.visit import VisitFlow
@@ -38,8 +39,8 @@ log = logging.getLogger(__name__)
 class KioskPresenter(EventDispatcher):  # type: ignore[misc]
     """Everything a kiosk screen shows, and every action a visitor can take."""
 
-    screen = StringProperty("welcome")
-    overlay = StringProperty("")
+    screen = StringProperty(Screen.WELCOME)
+    overlay = StringProperty(Overlay.NONE)
     """'', 'idle', 'help' or 'accessibility'."""
     language = StringProperty("nl")
     texts = DictProperty({})
@@ -84,7 +85,7 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
     ticket_lines = ListProperty([])
     ticket_qr = StringProperty("")
     ticket_note = StringProperty("")
-    print_state = StringProperty("")
+    print_state = StringProperty(PrintState.NONE)
     """'printing', 'printed' or 'failed'."""
     print_failed = BooleanProperty(False)
     ticket_finished = BooleanProperty(False)
@@ -142,24 +143,24 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         self._update_theme()
         self.texts = texts(self.language)
         self._update_banner()
-        self.overlay = ""
-        self.screen = "care" if self.care_mode else "welcome"
+        self.overlay = Overlay.NONE
+        self.screen = Screen.CARE if self.care_mode else Screen.WELCOME
         self.walkin.refresh()
         self.touched()
 
     def touched(self) -> None:
         """Any touch: the visitor is still there."""
         self._last_touch = self.deps.monotonic()
-        if self.overlay == "idle":
-            self.overlay = ""
+        if self.overlay == Overlay.IDLE:
+            self.overlay = Overlay.NONE
 
     def start(self) -> None:
         """'Touch to start' on the welcome screen."""
-        self.go("start")
+        self.go(Screen.START)
 
-    def go(self, screen: str) -> None:
+    def go(self, screen: Screen) -> None:
         """Show a screen (from a button)."""
-        self.overlay = ""
+        self.overlay = Overlay.NONE
         self.screen = screen
 
     def home(self) -> None:
@@ -169,13 +170,13 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
     def back(self) -> None:
         """One step back: from a detail to its list, otherwise to the start."""
         if self.care_mode:
-            self.go("care")
-        elif self.screen == "notice" and self.walkin.came_from_tiles:
-            self.go("services")
-        elif self.screen in ("start", "welcome"):
-            self.go("welcome")
+            self.go(Screen.CARE)
+        elif self.screen == Screen.NOTICE and self.walkin.came_from_tiles:
+            self.go(Screen.SERVICES)
+        elif self.screen in (Screen.START, Screen.WELCOME):
+            self.go(Screen.WELCOME)
         else:
-            self.go("start")
+            self.go(Screen.START)
 
     # --- language and accessibility -------------------------------------------------------------
 
@@ -194,7 +195,7 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         return t(message_id, self.language, **values)
 
     def open_accessibility(self) -> None:
-        self.overlay = "accessibility"
+        self.overlay = Overlay.ACCESSIBILITY
 
     def toggle_large_text(self) -> None:
         self.large_text = not self.large_text
@@ -209,14 +210,14 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         self._announce()
 
     def close_overlay(self) -> None:
-        if self.overlay == "help":
+        if self.overlay == Overlay.HELP:
             self.help_requested = False
             self.publish_status()
-        self.overlay = ""
+        self.overlay = Overlay.NONE
 
     def ask_staff(self) -> None:
         """'Ask for help': say where to go, and let staff see it on the device status."""
-        self.overlay = "help"
+        self.overlay = Overlay.HELP
         self.help_requested = True
         self.publish_status()
 
@@ -249,17 +250,17 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         self.set_online(self.deps.hub.online)
         settings = self.deps.settings
         quiet = now - self._last_touch
-        if self.screen == "ticket":
+        if self.screen == Screen.TICKET:
             if self.tickets.expired(now):
                 self.reset()
             return
         if self.busy:
             return
-        if self.overlay == "idle":
+        if self.overlay == Overlay.IDLE:
             if now - self._idle_since >= settings.idle_prompt_seconds:
                 self.reset()
         elif quiet >= settings.idle_seconds and self._visitor_present():
-            self.overlay, self._idle_since = "idle", now
+            self.overlay, self._idle_since = Overlay.IDLE, now
         if self._at_rest() and now - self._last_printer_poll >= settings.printer_poll_seconds:
             self._last_printer_poll = now
             self.tickets.poll_printer()
@@ -267,23 +268,23 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
 
     def more_time(self) -> None:
         """'Yes, I need more time'."""
-        self.overlay = ""
+        self.overlay = Overlay.NONE
         self.touched()
 
     def _visitor_present(self) -> bool:
         """Whether anything would be lost or left on screen by starting again."""
-        if self.screen in ("welcome", "care"):
+        if self.screen in (Screen.WELCOME, Screen.CARE):
             return (
                 self.language != self.deps.default_language
                 or self.large_text != self.deps.device.large_text
                 or self.high_contrast != self.deps.device.high_contrast
-                or self.overlay != ""
+                or self.overlay != Overlay.NONE
                 or (self.speech and not self.care_mode)
             )
         return True
 
     def _at_rest(self) -> bool:
-        return self.screen in ("welcome", "care") and not self.busy
+        return self.screen in (Screen.WELCOME, Screen.CARE) and not self.busy
 
     # --- hub and printer state ------------------------------------------------------------------
 
@@ -346,9 +347,9 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         self.notice_pictogram, self.notice_qr = pictogram, qr
         self.notice_can_retry, self.notice_offer_walk_in = can_retry, offer_walk_in
         self.busy = False
-        if self.screen == "notice":
+        if self.screen == Screen.NOTICE:
             self._announce()
-        self.go("notice")
+        self.go(Screen.NOTICE)
 
     def _clear_notice(self) -> None:
         self.notice_title = self.notice_body = self.notice_extra = self.notice_qr = ""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.i18n import clock_time, spoken_number, wait_text
 from kiosk.offline import OfflineTicket
 from kiosk.printing import PrintOutcome, ticket_for_offline, ticket_for_reply
+from kiosk.screens import PrintState, Screen
 from link.protocol.replies import CheckInResult, TicketReply
 from printer_drivers import PrinterStatus, ticket_url
 
@@ -27,7 +28,8 @@ class TicketFlow:
     def clear(self) -> None:
         p = self.p
         p.ticket_number = p.ticket_service = p.ticket_qr = p.ticket_note = ""
-        p.print_state = p.ticket_preview = p.ticket_message = p.done_text = p.qr_caption = ""
+        p.print_state = PrintState.NONE
+        p.ticket_preview = p.ticket_message = p.done_text = p.qr_caption = ""
         p.print_failed = p.ticket_finished = False
         p.ticket_lines = []
 
@@ -73,12 +75,12 @@ class TicketFlow:
 
     def _print(self, ticket: Any) -> None:
         p = self.p
-        p.print_state = "printing"
+        p.print_state = PrintState.PRINTING
         p.print_failed = p.ticket_finished = False
         p.ticket_message = p.t("printing")
         p.ticket_preview = ""
         p.busy = True
-        p.go("ticket")
+        p.go(Screen.TICKET)
         session, printer = p.session, p.deps.printer
         p.deps.background(lambda: printer.print_ticket(ticket), lambda r: self._printed(session, r))
 
@@ -92,23 +94,24 @@ class TicketFlow:
         number = spoken_number(p.ticket_number)
         p.ticket_finished = True
         if outcome.ok:
-            p.print_state = "printed"
+            p.print_state = PrintState.PRINTED
             p.ticket_message, p.done_text = p.t("take_ticket"), p.t("done")
             p.say(p.t("say_ticket", number=number))
         else:
-            p.print_state, p.print_failed = "failed", True
+            p.print_state, p.print_failed = PrintState.FAILED, True
             p.ticket_message, p.done_text = "", p.t("print_failed_done")
             p.ticket_preview = outcome.preview or ""
             p.say(p.t("say_ticket_no_print", number=number))
 
     def expired(self, now: float) -> bool:
         """Whether a printed ticket has been on screen long enough."""
-        settings = self.p.deps.settings
-        return self.p.print_state == "printed" and now - self.shown_at >= settings.ticket_seconds
+        shown_for = now - self.shown_at
+        printed = self.p.print_state == PrintState.PRINTED
+        return printed and shown_for >= self.p.deps.settings.ticket_seconds
 
     def done(self) -> None:
         """The visitor touched 'Done' (or 'I have my number')."""
-        if self.p.print_state in ("printed", "failed"):
+        if self.p.print_state in (PrintState.PRINTED, PrintState.FAILED):
             self.p.reset()
 
     def poll_printer(self) -> None:

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 from kiosk.hub import HubUnavailable
 from kiosk.i18n import clock_time, describe_when
+from kiosk.screens import Screen
 from kiosk.tiles import localized, service_name
 from link.protocol.replies import CheckInResult, Documents, Offer
 
@@ -62,7 +63,7 @@ class VisitFlow:
     def open(self) -> None:
         """'I have an appointment'."""
         self.p.code = self.p.code_error = ""
-        self.p.go("keypad")
+        self.p.go(Screen.KEYPAD)
 
     def key(self, character: str) -> None:
         """A key of the on-screen keypad."""
@@ -77,7 +78,7 @@ class VisitFlow:
 
     def scanned(self, text: str) -> None:
         """A scanner read a code (from any screen but the ticket): check in with it."""
-        if self.p.busy or self.p.screen == "ticket" or self.p.care_mode:
+        if self.p.busy or self.p.screen == Screen.TICKET or self.p.care_mode:
             return
         self.p.touched()
         self.p.code = booking_code_from_scan(text)[:MAX_CODE]
@@ -91,8 +92,8 @@ class VisitFlow:
         code = _clean(p.code)
         if len(code) < MIN_CODE:
             p.code_error = p.t("code_too_short")
-            if p.screen != "keypad":
-                p.go("keypad")
+            if p.screen != Screen.KEYPAD:
+                p.go(Screen.KEYPAD)
             p.say(p.code_error)
             return
         if not p.online:
@@ -181,7 +182,7 @@ class VisitFlow:
         p.offer_done = []
         self.offers = list(data.offers)
         self._next_offer()
-        p.go("checked_in")
+        p.go(Screen.CHECKED_IN)
 
     def _names(self) -> dict[str, str]:
         config, language = self.p.deps.config, self.p.language

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.hub import HubUnavailable
 from kiosk.i18n import describe_when, t
+from kiosk.screens import Screen
 from kiosk.tiles import FULL, Tile, build_tiles
 from queue_engine.domain.availability import availability
 
@@ -55,7 +56,7 @@ class WalkInFlow:
     def open(self) -> None:
         """'I don't have an appointment'."""
         self.refresh()
-        self.p.go("services")
+        self.p.go(Screen.SERVICES)
 
     def toggle_priority(self) -> None:
         """'I need priority' (wheelchair, pregnant …)."""
@@ -69,7 +70,7 @@ class WalkInFlow:
         tile = next((x for x in p.tiles if x.id == service_id), None)
         if tile is None or p.busy:
             return
-        self.came_from_tiles = p.screen == "services"
+        self.came_from_tiles = p.screen == Screen.SERVICES
         if not tile.available:
             self.explain(tile)
         elif tile.offline or not p.online:

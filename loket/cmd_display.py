@@ -44,21 +44,13 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def parse_size(text: str, portrait: bool = False) -> tuple[int, int]:
-    """'1920x1080' → (1920, 1080), sides swapped for portrait."""
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise ValueError(f"--size {text!r}: expected WIDTHxHEIGHT, e.g. 1920x1080") from None
-    return (min(width, height), max(width, height)) if portrait else (width, height)
-
-
 def run(args: argparse.Namespace) -> int:
     """Start the board; returns when its window closes."""
+    from apps.ui import configure_kivy, parse_size
     from display_board.board import board_config, enrolled_board, load_messages
 
     try:
-        from apps.pairing import enrol_mode  # Kivy: only when the app runs
+        from apps.pairing.enrolment import enrol_mode
 
         enrol = enrol_mode(args, "display", "--device")
         config = load_site_config(args.config)
@@ -73,9 +65,7 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError, KeyError, OSError) as error:
         print(f"loket display: {error}", file=sys.stderr)
         return 2
-    from display_board.window import configure_kivy
-
-    configure_kivy(width, height, args.fullscreen)
+    configure_kivy((width, height), fullscreen=args.fullscreen)
     if enrol is not None:
         creds = creds or enrol.pair(config.site.id, args.language or config.site.default_language)
         if creds is None:
@@ -89,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         broker, device_id = creds.broker(), creds.device_id
     board = replace(board, offline_after=args.offline_after)
-    from display_board.app import DisplayApp, build_display, deliver_on_main_thread
+    from apps.ui import on_ui
+    from display_board.app import DisplayApp, build_display
     from display_board.wiring import follow_config
 
     parts = build_display(board, device_id, broker, mute=args.mute)
@@ -98,9 +89,10 @@ def run(args: argparse.Namespace) -> int:
             parts.client,
             parts.presenter,
             config,
-            deliver_on_main_thread,
+            on_ui,
             parts.clock,
             args.language,
         )
-    DisplayApp(parts).run()
-    return 0
+    app = DisplayApp(parts)
+    app.run()
+    return app.exit_status

@@ -34,9 +34,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--ticket-seconds", type=float, default=25.0)
     parser.add_argument("--lease-size", type=int, default=10, help="numbers kept per service")
     parser.add_argument("--start-time", metavar="ISO", help="run the clock from here (demos)")
-    parser.add_argument("--script", metavar="FILE", help="test hook: steps to play (JSON)")
-    parser.add_argument("--screenshot-dir", metavar="DIR", help="test hook: screenshots")
-    parser.add_argument("--log", metavar="FILE", help="test hook: events as JSON lines")
     parser.set_defaults(run=run)
 
 

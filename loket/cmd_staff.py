@@ -36,11 +36,11 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start the terminal; returns when its window closes."""
-    from loket.cmd_display import parse_size
+    from apps.ui import configure_kivy, parse_size
     from staff_terminal.desk import desk_config
 
     try:
-        from apps.pairing import enrol_mode  # Kivy: only when the app runs
+        from apps.pairing.enrolment import enrol_mode
 
         enrol = enrol_mode(args, "staff", "--counter", "--device")
         config = load_site_config(args.config)
@@ -53,9 +53,7 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError, OSError) as error:
         print(f"loket staff: {error}", file=sys.stderr)
         return 2
-    from display_board.window import configure_kivy
-
-    configure_kivy(width, height, args.fullscreen)
+    configure_kivy((width, height), fullscreen=args.fullscreen)
     if enrol is not None:
         language = args.language or config.site.default_language
         creds = creds or enrol.pair(config.site.id, language)
@@ -68,11 +66,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"loket staff: {error}", file=sys.stderr)
             return 2
         broker = creds.broker()
-    from staff_terminal.app import StaffApp, deliver_on_main_thread
+    from apps.ui import on_ui
+    from staff_terminal.app import StaffApp
     from staff_terminal.wiring import connect_staff, follow_config
 
-    staff = connect_staff(desk, broker, deliver_on_main_thread, language=args.language or "")
+    staff = connect_staff(desk, broker, on_ui, language=args.language or "")
     if enrol is not None:
-        follow_config(staff, config, deliver_on_main_thread)  # a new counter applies live
-    StaffApp(staff).run()
-    return 0
+        follow_config(staff, config, on_ui)  # a new counter applies live
+    app = StaffApp(staff)
+    app.run()
+    return app.exit_status

@@ -1,6 +1,6 @@
 """The staff terminal's Kivy app (`loket staff`): screens, keys, and nothing else.
 
-Import this module only after `display_board.window.configure_kivy`: it creates the window.
+Import this module only after `apps.ui.configure_kivy`: it creates the window.
 """
 
 from __future__ import annotations
@@ -8,21 +8,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kivy.app import App
-from kivy.clock import Clock
 from kivy.core.window import Keyboard, Window
 from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from apps.script import Trace, UiScript, load_steps
+from apps.app import LoketApp
+from staff_terminal.screens import StaffScreen
 from staff_terminal.wiring import Staff
 
 HERE = Path(__file__).parent
 #: One .kv per screen, after the pieces they share.
 KV_FILES = ("common.kv", "counter.kv", "transfer.kv", "prompt.kv", "issue.kv")
-SCREENS = {"counter": "CounterScreen", "transfer": "TransferScreen",
-           "prompt": "PromptScreen", "issue": "IssueScreen"}  # fmt: skip
+SCREENS = {
+    StaffScreen.COUNTER: "CounterScreen",
+    StaffScreen.TRANSFER: "TransferScreen",
+    StaffScreen.PROMPT: "PromptScreen",
+    StaffScreen.ISSUE: "IssueScreen",
+}
 KEY_NAMES = {code: name for name, code in Keyboard.keycodes.items()}
 KEY_NAMES[271] = "enter"  # the keypad's Enter
 
@@ -35,21 +38,15 @@ def key_name(keycode: int, modifiers: list[str]) -> str | None:
     return f"ctrl+{name}" if "ctrl" in modifiers else name
 
 
-def deliver_on_main_thread(function: Any) -> None:
-    """Run `function` on Kivy's main thread at the next frame."""
-    Clock.schedule_once(lambda _dt: function(), 0)
-
-
-class StaffApp(App):  # type: ignore[misc]
+class StaffApp(LoketApp):
     """The terminal's window: composition only, the presenter decides."""
 
     title = "Loket staff terminal"
+    kind = "staff"
 
     def __init__(self, staff: Staff, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(staff.presenter, **kwargs)
         self.staff = staff
-        self.presenter = staff.presenter
-        self.trace = Trace.from_env()
 
     def build(self) -> Any:
         for name in KV_FILES:
@@ -61,12 +58,8 @@ class StaffApp(App):  # type: ignore[misc]
         Window.bind(on_key_down=self._key_down, on_textinput=self._text)
         return screens
 
-    def on_start(self) -> None:
+    def started(self) -> None:
         self.staff.start()
-        Clock.schedule_once(lambda _dt: self.trace.mark("ready"), 0)
-        steps = load_steps()
-        if steps is not None:
-            UiScript(steps, self.presenter, self.stop).start()
 
     def on_stop(self) -> None:
         self.staff.close()

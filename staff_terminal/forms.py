@@ -12,6 +12,7 @@ from typing import Any
 
 from i18n import LANGUAGE_NAMES
 from staff_terminal.desk import DeskConfig
+from staff_terminal.screens import StaffScreen
 
 #: "a12", "A 12", "id001" → "A012", "ID001".
 _NUMBER = re.compile(r"^([A-Z]{1,2})\s*([0-9]{1,3})$")
@@ -38,7 +39,7 @@ class Option:
 class Form:
     """Base of the forms: a list to choose from (maybe empty) and typed text."""
 
-    kind = ""
+    kind: StaffScreen
 
     def __init__(self, title: str, options: list[Option] | None = None) -> None:
         self.title = title
@@ -76,7 +77,7 @@ class Form:
 class TransferForm(Form):
     """To a service or another counter, with a note for the colleague."""
 
-    kind = "transfer"
+    kind = StaffScreen.TRANSFER
 
     def type(self, text: str) -> None:
         self.text = (self.text + text)[:MAX_NOTE]
@@ -91,7 +92,7 @@ class TransferForm(Form):
 class PromptForm(Form):
     """One typed value: a ticket number (call a ticket, reactivate) or minutes (hold)."""
 
-    kind = "prompt"
+    kind = StaffScreen.PROMPT
 
     def __init__(self, title: str, verb: str) -> None:
         super().__init__(title)
@@ -115,7 +116,7 @@ class PromptForm(Form):
 class IssueForm(Form):
     """A ticket at the desk or for a phone call: service, channel, priority, language."""
 
-    kind = "issue"
+    kind = StaffScreen.ISSUE
     CHANNELS = ("desk", "phone")
 
     def __init__(self, title: str, options: list[Option], languages: tuple[str, ...]) -> None:

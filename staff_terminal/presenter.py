@@ -38,6 +38,7 @@ from staff_terminal.details import (
 )
 from staff_terminal.forms import Form, IssueForm, PromptForm, issue_form, transfer_form
 from staff_terminal.runner import Outcome
+from staff_terminal.screens import Feedback, StaffScreen
 from staff_terminal.texts import texts
 
 #: Keys of the counter screen and what they do (the forms have their own).
@@ -77,18 +78,18 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
     counter_status = StringProperty("closed")
     status_bg = ListProperty(theme.STATUS["closed"])
     link_text = StringProperty("")
-    link_bg = ListProperty(theme.FEEDBACK["error"])
+    link_bg = ListProperty(theme.FEEDBACK[Feedback.ERROR])
     ticket_number = StringProperty("")
     ticket_facts = ListProperty()
     documents = StringProperty("")
     queue = ListProperty()
     figures = ListProperty()
     feedback_text = StringProperty("")
-    feedback_bg = ListProperty(theme.FEEDBACK[""])
+    feedback_bg = ListProperty(theme.FEEDBACK[Feedback.NONE])
     busy = BooleanProperty(False)
     can_retry = BooleanProperty(False)
     retry_disabled = BooleanProperty(True)
-    screen = StringProperty("counter")
+    screen = StringProperty(StaffScreen.COUNTER)
     form_title = StringProperty("")
     form_options = ListProperty()
     form_text = StringProperty("")
@@ -166,9 +167,9 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         self.can_retry, self.retry_disabled = False, True
         self.figures_today = CounterFigures()
         self._hub_figures = False
-        self.screen = "counter"
+        self.screen = StaffScreen.COUNTER
         self.counter_status = "closed"
-        self._feedback("info", self.t["moved"].format(counter=desk.counter_name))
+        self._feedback(Feedback.INFO, self.t["moved"].format(counter=desk.counter_name))
         self._refresh()
 
     def services_changed(self, state: m.ServicesState) -> None:
@@ -205,7 +206,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
     def transfer(self) -> None:
         """Open the transfer form (services, then the other counters, and a note)."""
         if self.current is None:
-            self._feedback("error", self.t["no_current"])
+            self._feedback(Feedback.ERROR, self.t["no_current"])
             return
         here = self.current.service_id
         self._open_form(transfer_form(self.desk, here, self.t, self.language))
@@ -215,7 +216,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
 
     def hold(self) -> None:
         if self.current is None:
-            self._feedback("error", self.t["no_current"])
+            self._feedback(Feedback.ERROR, self.t["no_current"])
             return
         self._open_form(PromptForm(self.t["hold_prompt"], "hold"))
 
@@ -255,12 +256,12 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         if action is not None:
             getattr(self, action)()
         elif name == "escape":
-            self._feedback("", "")
+            self._feedback(Feedback.NONE, "")
         return action is not None or name == "escape"
 
     def type_text(self, text: str) -> bool:
         """Typed characters, for the form's text field; True if used."""
-        if self.form is None or self.form.kind == "issue":
+        if self.form is None or self.form.kind == StaffScreen.ISSUE:
             return False
         self.form.type(text)
         self._show_form()
@@ -282,7 +283,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
             return
         request = self.form.request()
         if isinstance(request, str):
-            self._feedback("error", self.t[request])
+            self._feedback(Feedback.ERROR, self.t[request])
             return
         self.cancel()
         self._send(Sent(*request))
@@ -290,7 +291,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
     def cancel(self) -> None:
         """Close the form."""
         self.form = None
-        self.screen = "counter"
+        self.screen = StaffScreen.COUNTER
 
     # --- sending --------------------------------------------------------------------
 
@@ -298,18 +299,18 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         action = self._action_name(sent.verb, sent.fields)
         if self._inflight is not None:
             self._feedback(
-                "busy",
+                Feedback.BUSY,
                 self.t["busy"].format(
                     action=self._action_name(self._inflight.verb, self._inflight.fields)
                 ),
             )
             return
         if not self._link_up or self._hub_up is False:
-            self._feedback("error", self.t["not_sent"])
+            self._feedback(Feedback.ERROR, self.t["not_sent"])
             return
         self._inflight = sent
         self.busy = True
-        self._feedback("busy", self.t["sending"].format(action=action))
+        self._feedback(Feedback.BUSY, self.t["sending"].format(action=action))
         self.runner.submit(
             sent.verb, sent.request_id, sent.fields, lambda outcome: self._answered(sent, outcome)
         )
@@ -336,13 +337,13 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         if isinstance(outcome, HubUnavailable):
             self._retry = sent
             self.can_retry, self.retry_disabled = True, False
-            self._feedback("error", self.t["no_answer"].format(action=action))
+            self._feedback(Feedback.ERROR, self.t["no_answer"].format(action=action))
             return
         self._retry = None
         self.can_retry, self.retry_disabled = False, True
         if not outcome.ok:
             message = outcome.error.message if outcome.error else ""
-            self._feedback("error", self.t["refused"].format(message=message))
+            self._feedback(Feedback.ERROR, self.t["refused"].format(message=message))
             return
         now = self.clock()
         self.figures_today.record(sent.verb, outcome.data, now, now.astimezone(self._tz).date())
@@ -356,17 +357,17 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         if isinstance(data, CounterStatusResult):
             self._set_status(data.status.value)
             status = self.t[f"counter_{self.counter_status}"]
-            self._feedback("ok", self.t["counter_now"].format(status=status))
+            self._feedback(Feedback.OK, self.t["counter_now"].format(status=status))
         elif sent.verb == "call_next" and ticket is None:
-            self._feedback("info", self.t["nobody"])
+            self._feedback(Feedback.INFO, self.t["nobody"])
         elif sent.verb == "issue_ticket" and ticket:
-            self._feedback("ok", self._issued(ticket))
+            self._feedback(Feedback.OK, self._issued(ticket))
         elif sent.verb == "finish" and ticket and ticket.status is TicketStatus.WAITING:
             service = self.desk.service(ticket.service_id)
             name = service.name(self.language) if service else ticket.service_id
-            self._feedback("ok", self.t["moved_on"].format(number=number, service=name))
+            self._feedback(Feedback.OK, self.t["moved_on"].format(number=number, service=name))
         else:
-            self._feedback("ok", self.t["done"].format(action=action, number=number).strip())
+            self._feedback(Feedback.OK, self.t["done"].format(action=action, number=number).strip())
         if sent.verb in HOLDING and ticket:
             self.current = ticket
         elif sent.verb in RELEASING:
@@ -392,7 +393,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
             ]
         return self.t.get({"issue_ticket": "issue"}.get(verb, verb), verb)
 
-    def _feedback(self, kind: str, text: str) -> None:
+    def _feedback(self, kind: Feedback, text: str) -> None:
         self.feedback_text = text
         self.feedback_bg = theme.FEEDBACK[kind]
 
@@ -404,7 +405,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
     def _show_link(self) -> None:
         up = self._link_up and self._hub_up is not False
         self.link_text = self.t["online"] if up else self.t["offline"]
-        self.link_bg = theme.FEEDBACK["ok"] if up else theme.FEEDBACK["error"]
+        self.link_bg = theme.FEEDBACK[Feedback.OK] if up else theme.FEEDBACK[Feedback.ERROR]
 
     def _show_ticket(self) -> None:
         ticket = self.current
@@ -422,7 +423,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         self.documents = documents_text(ticket, self.desk, self.language)
 
     def _open_form(self, form: Form) -> None:
-        self._feedback("", "")
+        self._feedback(Feedback.NONE, "")
         self.form = form
         self.screen = form.kind
         self._show_form()
@@ -438,7 +439,7 @@ class StaffPresenter(EventDispatcher):  # type: ignore[misc]
         ]
         self.form_text = form.text
         self.form_field = f"{form.text}_"
-        self.form_hint = self.t["prompt_keys" if form.kind == "prompt" else "form_keys"]
+        self.form_hint = self.t["prompt_keys" if form.kind == StaffScreen.PROMPT else "form_keys"]
         if isinstance(form, IssueForm):
             self.form_settings = form.settings(self.t)
 

@@ -1,16 +1,19 @@
-"""Commands leave the UI thread: one at a time on a worker, the outcome handed back."""
+"""Commands leave the UI thread through the apps' runner, one at a time; the reply (or the
+hub's absence) comes back to the presenter."""
 
 from __future__ import annotations
 
-import queue
-import threading
+import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from apps.runner import Failed, InlineRunner, Runner
+from apps.runner import Outcome as JobOutcome
 from link.client import HubUnavailable
 from link.protocol.replies import ReplyMessage
 
-Deliver = Callable[[Callable[[], None]], None]
+log = logging.getLogger(__name__)
+
 Outcome = ReplyMessage[Any] | HubUnavailable
 Done = Callable[[Outcome], None]
 
@@ -22,49 +25,31 @@ class Requester(Protocol):
         """Send and wait for the reply; raises HubUnavailable when none comes."""
 
 
-def _outcome(requester: Requester, verb: str, request_id: str, fields: dict[str, Any]) -> Outcome:
-    try:
-        reply: ReplyMessage[Any] = requester.request(verb, request_id=request_id, **fields)
-    except HubUnavailable as gone:
-        return gone
-    return reply
+class Commands:
+    """Sends the presenter's commands on `runner` (a ThreadRunner; inline in tests)."""
 
-
-class InlineRunner:
-    """Sends on the caller's thread (tests)."""
-
-    def __init__(self, requester: Requester) -> None:
+    def __init__(self, requester: Requester, runner: Runner | None = None) -> None:
         self.requester = requester
+        self.runner: Runner = runner or InlineRunner()
 
     def submit(self, verb: str, request_id: str, fields: dict[str, Any], done: Done) -> None:
-        """Send now and call `done` with the outcome."""
-        done(_outcome(self.requester, verb, request_id, fields))
+        """Send `verb`; `done(reply or HubUnavailable)` on the UI side."""
+
+        def send() -> ReplyMessage[Any]:
+            reply: ReplyMessage[Any] = self.requester.request(verb, request_id=request_id, **fields)
+            return reply
+
+        def answered(outcome: JobOutcome[ReplyMessage[Any]]) -> None:
+            if not isinstance(outcome, Failed):
+                done(outcome.value)
+            elif isinstance(outcome.error, HubUnavailable):
+                done(outcome.error)
+            else:  # not sent as far as the presenter can tell: it offers a retry
+                log.error("sending %s failed", verb, exc_info=outcome.error)
+                done(HubUnavailable(f"{verb}: {outcome.error}"))
+
+        self.runner.submit(send, answered)
 
     def close(self) -> None:
-        """Nothing to stop."""
-
-
-class ThreadRunner:
-    """Sends on a worker thread and delivers each outcome through `deliver`."""
-
-    def __init__(self, requester: Requester, deliver: Deliver) -> None:
-        self.requester = requester
-        self.deliver = deliver
-        self._jobs: queue.Queue[tuple[str, str, dict[str, Any], Done] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._loop, name="staff-commands", daemon=True)
-        self._thread.start()
-
-    def submit(self, verb: str, request_id: str, fields: dict[str, Any], done: Done) -> None:
-        """Queue a command; `done(outcome)` runs through `deliver` when it is answered."""
-        self._jobs.put((verb, request_id, fields, done))
-
-    def close(self, timeout: float = 5.0) -> None:
         """Stop after the command being sent."""
-        self._jobs.put(None)
-        self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            verb, request_id, fields, done = job
-            outcome = _outcome(self.requester, verb, request_id, fields)
-            self.deliver(lambda done=done, outcome=outcome: done(outcome))  # type: ignore[misc]
+        self.runner.close()

@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from apps.runner import ThreadRunner
+from apps.ui import Deliver, utc_now
 from link.client import LoketClient
 from link.mqtt import Broker
 from link.protocol import messages as m
@@ -16,14 +18,9 @@ from provisioning.messages import DeviceConfigMessage
 from siteconfig import SiteConfig
 from staff_terminal.desk import DeskConfig, desk_config
 from staff_terminal.presenter import StaffPresenter
-from staff_terminal.runner import Deliver, ThreadRunner
+from staff_terminal.runner import Commands
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    """Now, in UTC."""
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -32,7 +29,7 @@ class Staff:
 
     presenter: StaffPresenter
     client: LoketClient
-    runner: ThreadRunner
+    runner: Commands
     #: The last state of every counter (written on the network thread), for a move.
     counters: dict[str, m.CounterStateMessage] = field(default_factory=dict)
 
@@ -88,7 +85,7 @@ def connect_staff(
         deliver(lambda: holder[0].link_changed(up))
 
     client = LoketClient(desk.site_id, desk.device_id, broker, role="staff", on_online=on_online)
-    runner = ThreadRunner(client, deliver)
+    runner = Commands(client, ThreadRunner(deliver, name="staff-commands"))
     presenter = StaffPresenter(desk, runner, clock, language)
     holder.append(presenter)
     client.on_device_status(lambda status: deliver(lambda: presenter.device_status(status)))

@@ -1,7 +1,9 @@
 """In-memory stand-ins for the hub, the printer and speech, following their real APIs.
 
-For the presenter's tests. Requests are checked against the protocol's schemas, and the
-replies are built through the protocol's reply models, as a real hub's are.
+For the kiosk presenter's tests (tests/test_kiosk_*.py); the screens themselves are tried
+against a real hub by tests/test_kiosk_window.py and `loket demo`. Requests are checked
+against the protocol's schemas, and the replies are built through the protocol's reply
+models, as a real hub's are.
 """
 
 from __future__ import annotations

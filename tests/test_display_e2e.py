@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from apps.runner import Inbox
+from apps.ui import utc_now
 from display_board.board import board_config
 from display_board.presenter import DisplayPresenter
-from display_board.wiring import Inbox, board_client, utc_now
+from display_board.wiring import board_client
 from link.client import LoketClient
 from link.mqtt import Broker
 from loket.broker import Mosquitto

@@ -28,9 +28,10 @@ def run_ui(
     folder: Path,
     *,
     while_running: Callable[[], None] | None = None,
-    timeout: float = 45,
+    timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `loket ARGS` in a window driven by `steps`; fail with its output if it fails."""
+    """Run `loket ARGS` in a window driven by `steps`; fail with its output if it fails
+    (`timeout` only catches a hang: the steps wait for states, not for time)."""
     script = folder / "steps.json"
     script.write_text(json.dumps({"steps": steps}), encoding="utf-8")
     proc = subprocess.Popen(
@@ -100,10 +101,10 @@ def test_landscape_board_shows_a_live_call_highlighted(
 
     shot = screenshots / "display-landscape.png"
     steps = [
-        {"do": "until", "attr": "highlight", "value": True, "timeout": 20},
-        {"do": "wait", "seconds": 0.3},
-        {"do": "screenshot", "path": str(shot)},
-        {"do": "exit"},
+        {"until": {"highlight": True}, "timeout": 20},
+        {"wait": 0.3},
+        {"shot": str(shot)},
+        {"quit": True},
     ]
     args = ["display", "--config", str(TOWNHALL), "--device", "display-gelijkvloers",
             "--broker", mosquitto.broker.url, "--size", "1280x720"]  # fmt: skip
@@ -130,10 +131,10 @@ def test_portrait_board_in_french(
     assert staff.request("call_next").ok
     shot = screenshots / "display-portrait-fr.png"
     steps = [
-        {"do": "until", "attr": "called_number", "value": "G001", "timeout": 20},
-        {"do": "until", "attr": "offline", "value": False},
-        {"do": "screenshot", "path": str(shot)},
-        {"do": "exit"},
+        {"until": {"called_number": "G001"}, "timeout": 20},
+        {"until": {"offline": False}},
+        {"shot": str(shot)},
+        {"quit": True},
     ]
     args = ["display", "--config", str(TOWNHALL), "--device", "display-verdieping",
             "--broker", mosquitto.broker.url, "--size", "960x540", "--portrait",
@@ -148,9 +149,9 @@ def test_board_without_broker_says_it_is_offline(
 ) -> None:
     shot = screenshots / "display-offline.png"
     steps = [
-        {"do": "until", "attr": "offline", "value": True, "timeout": 20},
-        {"do": "screenshot", "path": str(shot)},
-        {"do": "exit"},
+        {"until": {"offline": True}, "timeout": 20},
+        {"shot": str(shot)},
+        {"quit": True},
     ]
     args = ["display", "--config", str(TOWNHALL), "--device", "display-gelijkvloers",
             "--broker", f"mqtt://127.0.0.1:{free_port()}", "--size", "1280x720",

@@ -30,6 +30,8 @@ APPOINTMENTS = """booking_code,start,services,language
 GB7K2M,2026-12-03 09:10,geboorte,nl
 """
 Step = dict[str, Any]
+#: Seconds before a kiosk that has not quit counts as hung (the steps wait for states).
+HANG = 300
 
 
 class Rig:
@@ -85,18 +87,38 @@ def run_kiosk(
     folder = shots / f"kiosk-{name}"
     shutil.rmtree(folder, ignore_errors=True)
     script, log = tmp / f"{name}.json", tmp / f"{name}.jsonl"
-    script.write_text(json.dumps([*steps, {"quit": True}]), encoding="utf-8")
-    command = [sys.executable, "-m", "loket.cli", "kiosk", "--config", str(config),
-               "--device", device, "--broker", broker.broker.url, "--printer", printer,
-               "--data-dir", str(tmp / "kiosk-data"), "--start-time", START,
-               "--script", str(script), "--screenshot-dir", str(folder), "--log", str(log),
-               *extra]  # fmt: skip
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)  # fmt: skip
+    played = {"steps": [*steps, {"quit": True}], "shots": str(folder), "log": str(log)}
+    script.write_text(json.dumps(played), encoding="utf-8")
+    command = [
+        sys.executable,
+        "-m",
+        "loket.cli",
+        "kiosk",
+        "--config",
+        str(config),
+        "--device",
+        device,
+        "--broker",
+        broker.broker.url,
+        "--printer",
+        printer,
+        "--data-dir",
+        str(tmp / "kiosk-data"),
+        "--start-time",
+        START,
+        *extra,
+    ]
+    proc = subprocess.Popen(
+        command,
+        env={**env, "LOKET_UI_SCRIPT": str(script)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         if meanwhile is not None:
             meanwhile()
-        _out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=HANG)
     finally:
         if proc.poll() is None:
             proc.kill()

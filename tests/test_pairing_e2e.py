@@ -7,10 +7,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from apps.pairing import Enrolment, PairingPresenter, enrolled
+from apps.pairing.enrolment import Enrolment, enrolled
+from apps.pairing.presenter import PairingPresenter
+from apps.runner import Inbox
+from apps.ui import utc_now
 from display_board.board import enrolled_board
 from display_board.presenter import DisplayPresenter
-from display_board.wiring import Inbox, board_client, utc_now
+from display_board.wiring import board_client
 from display_board.wiring import follow_config as follow_display_config
 from link.client import LoketClient
 from provisioning.discovery import HubAnnouncement

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from apps.pairing import (
+from apps.pairing.enrolment import (
     Enrolment,
-    PairingPresenter,
     check_credentials,
-    default_data_dir,
     enrol_mode,
 )
+from apps.pairing.presenter import PairingPresenter, PairingState
+from apps.runner import Inbox
+from apps.ui import data_dir
 from display_board.board import enrolled_board
-from display_board.wiring import Inbox
 from loket.cli import main
 from provisioning.enrol import CREDENTIALS, Credentials, EnrolmentFailed, store_credentials
 from provisioning.messages import Bundle
@@ -50,19 +50,21 @@ def drain(inbox: Inbox, check: Any, timeout: float = 5.0) -> None:
 
 def test_one_language_shows_the_code_and_what_the_administrator_types() -> None:
     p = PairingPresenter("staff", "en", hostname="desk-3")
-    assert p.state == "searching" and not p.has_code and p.code == ""
+    assert p.state is PairingState.SEARCHING and not p.has_code and p.code == ""
+    assert p.code_text == "··· ···" and p.one_language
     assert p.lines == ["Pair this terminal — ask your administrator to run:"]
     assert p.status == "Looking for the Loket hub on the network…"
     p.show_code("482913")
-    assert p.state == "waiting" and p.has_code and p.code == "482 913"
+    assert p.state is PairingState.WAITING and p.has_code and p.code_text == "482 913"
     assert p.lines == ["Pair this terminal: code 482 913 — ask your administrator to run:"]
+    assert p.lines_text == p.lines[0]
     assert p.command == 'loket devices approve 482913 --role staff --name "…" --counter …'
     assert p.status == "Waiting for approval…"
     assert p.hostname == "desk-3"
     p.show_code("115730")  # the old code expired: the new one replaces it
     assert p.code == "115 730" and "115730" in p.command
     p.paired(CREDS)
-    assert p.state == "paired" and p.status == "Paired as Loket drie. Starting…"
+    assert p.state is PairingState.PAIRED and p.status == "Paired as Loket drie. Starting…"
     assert p.credentials == CREDS
 
 
@@ -78,6 +80,7 @@ def test_without_a_known_language_every_line_is_in_all_four() -> None:
     ]
     assert p.command == 'loket devices approve 904211 --role display --name "…" --zone …'
     assert p.status.count("·") == 3  # four languages
+    assert p.lines_text.count("\n") == 3 and not p.one_language
     p.failed("no Loket hub found on the network")
     assert p.state == "failed" and "(no Loket hub found on the network)" in p.status
 
@@ -162,7 +165,7 @@ def test_enrol_options(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="leave out --counter"):
         enrol_mode(ns(enrol=True, counter="loket-3"), "staff", "--counter", "--device")
     mode = enrol_mode(ns(enrol=True, hub="mqtt://h:1883"), "staff", "--counter", "--device")
-    assert mode is not None and mode.data_dir == default_data_dir("staff")
+    assert mode is not None and mode.data_dir == data_dir("staff")
     assert mode.data_dir.parts[-3:] == ("share", "loket", "staff") and mode.hub_url
     mode = enrol_mode(ns(enrol=True, data=tmp_path), "display", "--device")
     assert mode is not None and mode.data_dir == tmp_path

@@ -19,10 +19,10 @@ def pairing_screen(
     kind: str, extra: list[str], rig: Rig, env: dict[str, str], shot: Path, folder: Path
 ) -> str:
     steps = [
-        {"do": "until", "attr": "has_code", "value": True, "timeout": 15},
-        {"do": "wait", "seconds": 0.3},
-        {"do": "screenshot", "path": str(shot)},
-        {"do": "exit"},
+        {"until": {"has_code": True}, "timeout": 15},
+        {"wait": 0.3},
+        {"shot": str(shot)},
+        {"quit": True},
     ]
     args = [kind, "--enrol", "--config", str(TOWNHALL), "--data", str(folder / "data")]
     args += ["--hub", rig.broker.url, *extra]

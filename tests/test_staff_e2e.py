@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from apps.runner import Inbox
+from apps.ui import utc_now
 from display_board.board import board_config
 from display_board.presenter import DisplayPresenter
-from display_board.wiring import Inbox, board_client, utc_now
+from display_board.wiring import board_client
 from link.client import LoketClient
 from loket.broker import Mosquitto
 from queue_engine.domain.model import Channel

@@ -26,7 +26,7 @@ from staff_terminal.desk import desk_config
 from staff_terminal.details import CounterFigures
 from staff_terminal.forms import ticket_number
 from staff_terminal.presenter import KEYS, StaffPresenter
-from staff_terminal.runner import InlineRunner
+from staff_terminal.runner import Commands
 from staff_terminal.texts import texts
 from tests.mqtt_fixtures import TOWNHALL
 
@@ -107,7 +107,7 @@ class Clock:
 def terminal(counter: str = "loket-3", language: str = "") -> tuple[StaffPresenter, FakeHub, Clock]:
     hub, clock = FakeHub(), Clock()
     desk = desk_config(load_site_config(TOWNHALL), counter)
-    p = StaffPresenter(desk, InlineRunner(hub), clock, language)
+    p = StaffPresenter(desk, Commands(hub), clock, language)
     p.link_changed(True)
     p.device_status(m.DeviceStatus(device="hub", online=True))
     return p, hub, clock

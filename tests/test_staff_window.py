@@ -31,26 +31,26 @@ def test_a_counter_served_with_the_keyboard_only(
         assert kiosk.request("issue_ticket", service_id=service, language=language).ok
     shots = {name: screenshots / f"staff-{name}.png" for name in ("counter", "transfer", "issue")}
     steps = [
-        {"do": "until", "attr": "link_text", "value": "Connected to the hub", "timeout": 20},
-        {"do": "key", "key": "f12"},
-        {"do": "until", "attr": "counter_status", "value": "open"},
-        {"do": "key", "key": "f1"},
-        {"do": "until", "attr": "ticket_number", "value": "ID001"},
-        {"do": "wait", "seconds": 0.3},
-        {"do": "screenshot", "path": str(shots["counter"])},
-        {"do": "key", "key": "f6"},
-        {"do": "key", "key": "down"},
-        {"do": "text", "text": "Also needs a passport"},
-        {"do": "screenshot", "path": str(shots["transfer"])},
-        {"do": "key", "key": "enter"},
-        {"do": "until", "attr": "ticket_number", "value": ""},
-        {"do": "key", "key": "f10"},
-        {"do": "key", "key": "f2"},
-        {"do": "screenshot", "path": str(shots["issue"])},
-        {"do": "key", "key": "enter"},
-        {"do": "until", "attr": "busy", "value": False},
-        {"do": "wait", "seconds": 0.3},
-        {"do": "exit"},
+        {"until": {"link_text": "Connected to the hub"}, "timeout": 20},
+        {"key": "f12"},
+        {"until": {"counter_status": "open"}},
+        {"key": "f1"},
+        {"until": {"ticket_number": "ID001"}},
+        {"wait": 0.3},
+        {"shot": str(shots["counter"])},
+        {"key": "f6"},
+        {"key": "down"},
+        {"type": "Also needs a passport"},
+        {"shot": str(shots["transfer"])},
+        {"key": "enter"},
+        {"until": {"ticket_number": ""}},
+        {"key": "f10"},
+        {"key": "f2"},
+        {"shot": str(shots["issue"])},
+        {"key": "enter"},
+        {"until": {"busy": False}},
+        {"wait": 0.3},
+        {"quit": True},
     ]
     args = [
         "staff",
@@ -78,10 +78,10 @@ def test_without_the_hub_the_terminal_says_so_and_sends_nothing(
 ) -> None:
     shot = screenshots / "staff-offline.png"
     steps = [
-        {"do": "wait", "seconds": 0.5},
-        {"do": "key", "key": "f1"},
-        {"do": "screenshot", "path": str(shot)},
-        {"do": "exit"},
+        {"wait": 0.5},
+        {"key": "f1"},
+        {"shot": str(shot)},
+        {"quit": True},
     ]
     args = [
         "staff",

@@ -11,11 +11,8 @@ everything, leaving no process behind.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
 import signal
-import subprocess
 import tempfile
 import threading
 import time
@@ -25,15 +22,8 @@ from typing import Any
 from link.client import LoketClient
 from link.protocol import messages as m
 from loket.broker import start_embedded
-from loket.demo.rig import (
-    ROOT,
-    TRANSFERS,
-    Fleet,
-    child_env,
-    loket_command,
-    open_all_day,
-    plan_morning,
-)
+from loket.demo.apps import DemoApp, VirtualScreen, start_apps, wait_for
+from loket.demo.rig import ROOT, TRANSFERS, Fleet, open_all_day, plan_morning
 
 TOWNHALL = ROOT / "config" / "townhall.yaml"
 SITE = "stad-voorbeeld"
@@ -60,80 +50,8 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-#: Seconds before the headless apps' first screenshot, and between the next ones.
-FIRST_SHOT, SHOT_EVERY = 6.0, 10.0
-
-
-def _shots(kind: str, folder: Path, count: int) -> tuple[list[str], dict[str, str]]:
-    """Options and environment that make an app save a screenshot every SHOT_EVERY s."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if kind == "kiosk":
-        steps: list[dict[str, Any]] = []
-        for n in range(count):
-            steps += [{"wait": FIRST_SHOT if n == 0 else SHOT_EVERY}, {"shot": f"kiosk-{n:02d}"}]
-        path = folder / "kiosk-script.json"
-        path.write_text(json.dumps(steps), encoding="utf-8")
-        return ["--script", str(path), "--screenshot-dir", str(folder)], {}
-    ui_steps: list[dict[str, Any]] = []
-    for n in range(count):
-        wait = FIRST_SHOT if n == 0 else SHOT_EVERY
-        ui_steps += [{"do": "wait", "seconds": wait},
-                     {"do": "screenshot", "path": str(folder / f"{kind}-{n:02d}.png")}]  # fmt: skip
-    path = folder / f"{kind}-script.json"
-    path.write_text(json.dumps({"steps": ui_steps}), encoding="utf-8")
-    return [], {"LOKET_UI_SCRIPT": str(path)}
-
-
-class VirtualScreen:
-    """Xvfb for the headless demo when it is installed, else SDL's offscreen driver."""
-
-    def __init__(self) -> None:
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.env: dict[str, str] = {"SDL_VIDEODRIVER": "offscreen"}
-        binary = shutil.which("Xvfb")
-        if binary is None:
-            return
-        number = next(n for n in range(150, 250) if not Path(f"/tmp/.X{n}-lock").exists())
-        self.proc = subprocess.Popen(
-            [binary, f":{number}", "-screen", "0", "1920x1200x24", "-nolisten", "tcp"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        self.env = {"DISPLAY": f":{number}"}
-
-    def close(self) -> None:
-        """Stop Xvfb."""
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-
-def _apps(
-    config: Path, url: str, work: Path, screen: VirtualScreen | None, shots: Path | None,
-    seconds: float,
-) -> list[subprocess.Popen[bytes]]:  # fmt: skip
-    """The three apps in windows (on a virtual screen when headless), talking to the
-    demo's broker; headless, each saves a screenshot every SHOT_EVERY seconds."""
-    common = ["--config", str(config), "--broker", url]
-    commands = [
-        ["kiosk", "--device", "kiosk-inkom", "--printer", "dummy:", "--size", "1280x800",
-         "--data-dir", str(work / "kiosk")],
-        ["staff", "--counter", "loket-3", "--size", "1280x800"],
-        ["display", "--device", "display-gelijkvloers", "--size", "1280x720"],
-    ]  # fmt: skip
-    procs = []
-    count = max(1, int((seconds - FIRST_SHOT) // SHOT_EVERY) + 1)
-    for command in commands:
-        extra, env = _shots(command[0], shots, count) if shots is not None else ([], {})
-        env = {**child_env(), **(screen.env if screen is not None else {}), **env}
-        with (work / f"app-{command[0]}.log").open("ab") as log:
-            procs.append(
-                subprocess.Popen([*loket_command(), command[0], *common, *command[1:], *extra],
-                                 stdout=log, stderr=subprocess.STDOUT, env=env)
-            )  # fmt: skip
-    return procs
+#: Seconds an app may take to draw its first frame (a cold start on a busy machine).
+READY_TIMEOUT = 240.0
 
 
 class Summary:
@@ -160,7 +78,7 @@ class Summary:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Start everything, print a summary, stop everything."""
+    """Start everything, wait for the apps' first frames, print a summary, stop everything."""
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -168,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     config = open_all_day(TOWNHALL, work / "townhall-demo.yaml")
     broker = start_embedded()
     fleet = Fleet(config, work, broker=broker)  # type: ignore[arg-type]
-    apps: list[subprocess.Popen[bytes]] = []
+    apps: list[DemoApp] = []
     screen: VirtualScreen | None = None
     watcher = LoketClient(SITE, "demo-summary", broker.broker, role="display")
     summary = Summary()
@@ -178,38 +96,45 @@ def run(args: argparse.Namespace) -> int:
         if args.simulate:
             _simulate(fleet, args)
         seconds = args.duration or 3600.0
+        url = broker.broker.url
+        shots: Path | None = None
         if not args.headless and os.environ.get("DISPLAY"):
-            apps = _apps(config, broker.broker.url, work, None, None, seconds)
+            apps = start_apps(config, url, work)
         else:
             screen = VirtualScreen()
             shots = args.screenshots or work / "screenshots"
-            apps = _apps(config, broker.broker.url, work, screen, shots, seconds)
+            apps = start_apps(config, url, work, screen, shots, seconds)
             print(f"no screen: the apps run on a virtual one; screenshots in {shots}")
         watcher.on_services(lambda state: setattr(summary, "services", state))
         watcher.on_called(summary.called)
         watcher.start()
-        print(f"Loket demo: broker {broker.broker.url}, logs in {work}; Ctrl-C stops it")
+        print(f"Loket demo: broker {url}, logs in {work}; Ctrl-C stops it", flush=True)
+        _report("first frame", wait_for(apps, "ready", READY_TIMEOUT, stop.wait))
         end = time.monotonic() + args.duration if args.duration else None
         while not stop.wait(2.0):
             print(summary.line(), flush=True)
             if end is not None and time.monotonic() >= end:
                 break
+        if shots is not None and not stop.is_set():
+            _report("first screenshot", wait_for(apps, "shot", READY_TIMEOUT, stop.wait))
     finally:
         fleet.stop_file.touch()
         watcher.close()
-        for proc in apps:
-            proc.terminate()
-        for proc in apps:
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        for app in apps:
+            app.stop()
         fleet.close()
         if screen is not None:
             screen.close()
     print(f"stopped; {summary.calls} calls. Logs: {work}")
     return 0
+
+
+def _report(what: str, seconds: dict[str, float | None]) -> None:
+    """One line: how long each app took to `what` (or that it did not)."""
+    parts = [
+        f"{kind} {'never' if at is None else f'after {at:.1f} s'}" for kind, at in seconds.items()
+    ]
+    print(f"{what}: {', '.join(parts)}", flush=True)
 
 
 def _simulate(fleet: Fleet, args: argparse.Namespace) -> None:

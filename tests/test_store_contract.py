@@ -224,7 +224,7 @@ def test_transactions_do_not_nest(store: Store) -> None:
 def test_events_come_in_write_order_filtered_on_half_open_range(store: Store) -> None:
     ten, nine, eleven = (T0.replace(hour=h) for h in (10, 9, 11))
     first: list[Event] = [called(ten, 1), called(nine, 2)]
-    second: list[Event] = [AppointmentMissed(at=eleven, appointment_id="a"), called(ten, 3)]
+    second: list[Event] = [AppointmentMissed(at=eleven), called(ten, 3)]
     write(store, Change(events=first))
     write(store, Change(events=second))
     assert list(store.events()) == first + second

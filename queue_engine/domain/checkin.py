@@ -17,6 +17,12 @@ def normalize_code(code: str) -> str:
     return kept.translate(_CONFUSABLE)
 
 
+def same_visit(appointment: Appointment) -> tuple[str, datetime, tuple[str, ...]]:
+    """What makes two appointments the same one when their ids differ (an imported row
+    without an id gets a new random id each time it is read)."""
+    return appointment.booking_code, appointment.start, tuple(sorted(appointment.services))
+
+
 def _describe(site: Site, when: datetime) -> str:
     return f"{site.local_time(when):%Y-%m-%d %H:%M}"
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from queue_engine.domain import commands as c
 from queue_engine.domain import events as ev
 from queue_engine.domain.availability import require_available
-from queue_engine.domain.checkin import normalize_code, select_for_check_in
+from queue_engine.domain.checkin import normalize_code, same_visit, select_for_check_in
 from queue_engine.domain.errors import CheckInRefused, InvalidCommand, InvalidTransition
 from queue_engine.domain.model import Appointment, AppointmentStatus, Ticket, TicketKind
 from queue_engine.service.handlers.common import (
@@ -108,7 +108,6 @@ def check_in(work: Work, cmd: c.CheckIn) -> Data:
         work.emit(
             ev.AppointmentCheckedIn(
                 at=work.now,
-                appointment_id=appointment.id,
                 ticket_id=ticket.id,
                 service_ids=appointment.services,
             )
@@ -149,20 +148,21 @@ def import_appointments(work: Work, cmd: c.ImportAppointments) -> Data:
         _check_appointment(work, appointment)
     updated = 0
     for appointment in cmd.appointments:
-        existing = work.state.appointments.get(appointment.id)
-        known = existing or next(
-            (
-                a
-                for a in work.tx.find_appointments(appointment.booking_code)
-                if a.id == appointment.id
-            ),
-            None,
-        )
+        known = work.state.appointments.get(appointment.id) or _stored(work, appointment)
         if known is not None:
             updated += 1
+            appointment = replace(appointment, id=known.id)
         work.put_appointment(_keep_progress(appointment, known))
     work.emit(ev.AppointmentsImported(at=work.now, count=len(cmd.appointments)))
     return {"imported": len(cmd.appointments) - updated, "updated": updated}
+
+
+def _stored(work: Work, appointment: Appointment) -> Appointment | None:
+    """The stored appointment with this id, else the same visit (code, start, services)."""
+    found = work.tx.find_appointments(appointment.booking_code)
+    same = [a for a in found if a.id == appointment.id]
+    same = same or [a for a in found if same_visit(a) == same_visit(appointment)]
+    return same[0] if same else None
 
 
 def _keep_progress(appointment: Appointment, known: Appointment | None) -> Appointment:

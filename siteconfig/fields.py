@@ -129,6 +129,8 @@ PrinterUrl = Annotated[
     AfterValidator(check_printer),
     Field(json_schema_extra={"pattern": PRINTER_PATTERN, "examples": ["tcp:10.0.0.5:9100"]}),
 ]
+
+
 def check_text(value: str) -> str:
     """Text for people: no control characters (a printer takes them as commands)."""
     bad = sorted({c for c in value if c != "\n" and unicodedata.category(c) == "Cc"})

@@ -178,7 +178,7 @@ def event_from_json(kind: str, payload: str) -> Event:
     cls = Event.registry[kind]
     raw = json.loads(payload)
     hints = {f.name: f.type for f in dataclasses.fields(cls)}
-    values = {name: _decode(value, str(hints[name])) for name, value in raw.items() if name in hints}
+    values = {name: _decode(raw[name], str(hints[name])) for name in raw.keys() & hints.keys()}
     return cls(**values)
 
 

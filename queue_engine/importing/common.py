@@ -118,7 +118,6 @@ def _gather(entries: Iterable[_Entry], site: Site, digest: str) -> ImportResult:
     return result
 
 
-
 def _appointment(row: _Row, site: Site) -> Appointment:
     """The appointment a row describes, or _Bad with the first thing wrong with it."""
     code = normalize_code(row.code)

@@ -82,6 +82,14 @@ def _request_id(
 def _canonical(a: Appointment, generated: bool) -> str:
     """An appointment as one stable line of text."""
     identity = "" if generated else a.id
-    parts = (identity, a.booking_code, a.services, a.start.isoformat(), a.duration_minutes)
-    parts += (a.language, a.status.value, a.initials)
+    parts = (
+        identity,
+        a.booking_code,
+        a.services,
+        a.start.isoformat(),
+        a.duration_minutes,
+        a.language,
+        a.status.value,
+        a.initials,
+    )
     return "\x1f".join(map(str, parts))

@@ -8,8 +8,19 @@ from queue_engine.domain import commands as c
 from queue_engine.domain import events as ev
 from queue_engine.domain.availability import require_available
 from queue_engine.domain.checkin import normalize_code, same_visit, select_for_check_in
-from queue_engine.domain.errors import CheckInRefused, InvalidCommand, InvalidTransition
-from queue_engine.domain.model import Appointment, AppointmentStatus, Ticket, TicketKind
+from queue_engine.domain.errors import (
+    CheckInReason,
+    CheckInRefused,
+    InvalidCommand,
+    InvalidTransition,
+)
+from queue_engine.domain.model import (
+    Appointment,
+    AppointmentStatus,
+    Channel,
+    Ticket,
+    TicketKind,
+)
 from queue_engine.service.handlers.common import (
     STAFF_CHANNELS,
     Data,
@@ -71,9 +82,9 @@ def check_in(work: Work, cmd: c.CheckIn) -> Data:
     earlier = _todays_ticket(work, found)
     try:
         covered = select_for_check_in(found, work.site, work.now)
-    except CheckInRefused:
+    except CheckInRefused as refused:
         if earlier is None:
-            raise
+            raise _told(refused, cmd.channel) from None
         covered = []
     if earlier is not None:
         visit = _visit_services(covered, (earlier.service_id, *earlier.visit_services))
@@ -123,6 +134,16 @@ def check_in(work: Work, cmd: c.CheckIn) -> Data:
     }
 
 
+def _told(refused: CheckInRefused, channel: Channel) -> CheckInRefused:
+    """What a check-in refusal may tell: only the desk learns another day's appointment
+    time (anyone can type codes at a kiosk)."""
+    if channel is Channel.DESK or refused.reason is not CheckInReason.OTHER_DAY:
+        return refused
+    return CheckInRefused(
+        "your appointment is not today; please ask at the desk", CheckInReason.OTHER_DAY
+    )
+
+
 def _until_due(work: Work, ticket: Ticket) -> float:
     """An appointment's expected wait: until its time (it is called when due)."""
     assert ticket.scheduled_at is not None
@@ -151,7 +172,6 @@ def import_appointments(work: Work, cmd: c.ImportAppointments) -> Data:
         known = work.state.appointments.get(appointment.id) or _stored(work, appointment)
         if known is not None:
             updated += 1
-            appointment = replace(appointment, id=known.id)
         work.put_appointment(_keep_progress(appointment, known))
     work.emit(ev.AppointmentsImported(at=work.now, count=len(cmd.appointments)))
     return {"imported": len(cmd.appointments) - updated, "updated": updated}
@@ -166,8 +186,12 @@ def _stored(work: Work, appointment: Appointment) -> Appointment | None:
 
 
 def _keep_progress(appointment: Appointment, known: Appointment | None) -> Appointment:
-    """A re-imported appointment stays checked in or missed, unless the import cancels it."""
-    if known is None or known.status is AppointmentStatus.BOOKED:
+    """A re-imported appointment keeps its id, and stays checked in or missed unless the
+    import cancels it."""
+    if known is None:
+        return appointment
+    appointment = replace(appointment, id=known.id)
+    if known.status is AppointmentStatus.BOOKED:
         return appointment
     if appointment.status is AppointmentStatus.CANCELLED:
         return appointment

@@ -7,7 +7,9 @@ import csv
 import hashlib
 import io
 import json
+import os
 import sqlite3
+import subprocess
 import time
 from dataclasses import replace
 from datetime import date, datetime
@@ -42,7 +44,7 @@ from queue_engine.importing import import_file, parse_csv
 from queue_engine.reporting.report import write_report
 from queue_engine.service.engine import Engine
 from siteconfig import ConfigError, load_site_config, parse_site_config
-from tests.mqtt_fixtures import TOWNHALL, until
+from tests.mqtt_fixtures import ROOT, TOWNHALL, until
 from tests.sites import Desk, local
 from tests.web_fixtures import get, web_fixture  # noqa: F401
 
@@ -210,6 +212,36 @@ def test_the_collector_keeps_only_its_sites(mosquitto: Mosquitto, tmp_path: Path
         forger.close()
         collector.close()
         store.close()
+
+
+def test_on_the_central_broker_a_site_writes_only_its_own_log(tmp_path: Path) -> None:
+    passwd, acl = tmp_path / "passwd", ROOT / "deploy" / "mosquitto-central.acl"
+    for n, user in enumerate(("collector", "stad-voorbeeld", "wzc-ter-linde")):
+        flags = ["-c", "-b"] if n == 0 else ["-b"]
+        subprocess.run(["mosquitto_passwd", *flags, str(passwd), user, f"pw-{user}"], check=True)
+    as_root = "user root\n" if os.geteuid() == 0 else ""  # else it may not read tmp_path
+    central = Mosquitto(extra=f"password_file {passwd}\nacl_file {acl}\n{as_root}").start()
+    store = CentralStore(tmp_path / "central.db")
+    sites = ["stad-voorbeeld", "wzc-ter-linde"]
+    reader = replace(central.broker, username="collector", password="pw-collector")
+    collector = Collector(reader, store, sites=sites, client_id="central-collector")
+    carehome = replace(central.broker, username="wzc-ter-linde", password="pw-wzc-ter-linde")
+    bridge = Connection("bridge-wzc", carehome, on_message=lambda _: None)
+    try:
+        collector.start()
+        bridge.start()
+        assert collector.connection.wait_online(5) and bridge.wait_online(5)
+        event = CounterStatusChanged(local("2026-12-01 09:00"), "=cmd|0!A0", CounterStatus.OPEN)
+        for seq, site in enumerate(["stad-voorbeeld", "wzc-ter-linde"], 1):
+            payload = entry(site, seq, event).model_dump_json().encode()
+            bridge.publish(Topics(site).events_log, payload)
+        until(lambda: collector.stored == 1, what="the care home's own event stored")
+        assert {site for site, _ in store.counts()} == {"wzc-ter-linde"}
+    finally:
+        bridge.close()
+        collector.close()
+        store.close()
+        central.close()
 
 
 # --- 9: site files ----------------------------------------------------------------------

@@ -27,6 +27,7 @@ from live_page.process import WebProcess
 from loket.broker import Mosquitto
 from printer_drivers import PrinterModel, encode_ticket
 from printer_drivers.samples import sample_ticket
+from queue_engine.adapters import migrations
 from queue_engine.adapters.memory_store import MemoryStore
 from queue_engine.adapters.sqlite_store import SqliteStore
 from queue_engine.domain import commands as c
@@ -95,6 +96,21 @@ def test_purged_booking_codes_cannot_be_recovered(site: Site, tmp_path: Path) ->
     events = "\n".join(log + published)
     assert not any(appointment_id in events for appointment_id in ids)
     assert "appointment_id" not in events
+
+
+def test_an_older_event_log_loses_its_appointment_ids(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "old.db")
+    with conn:
+        migrations.upgrade(conn, 3)
+        payload = '{"appointment_id":"csv-0c6d0dcd26c517b0","at":"2026-12-01T09:00:00+00:00"}'
+        conn.execute(
+            "INSERT INTO events (at, type, payload) VALUES (?, ?, ?)",
+            ("2026-12-01T09:00:00", "AppointmentMissed", payload),
+        )
+        migrations.upgrade(conn)
+    (kept,) = conn.execute("SELECT payload FROM events").fetchone()
+    conn.close()
+    assert json.loads(kept) == {"at": "2026-12-01T09:00:00+00:00"}
 
 
 # --- 10c: strict commands ---------------------------------------------------------------

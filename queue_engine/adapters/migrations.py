@@ -72,6 +72,11 @@ STEPS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX leases_by_day ON leases (day)",
     ),
+    # v4: appointment ids out of the event log (an id could be a hash of a booking code).
+    (
+        "UPDATE events SET payload = json_remove(payload, '$.appointment_id')"
+        " WHERE type IN ('AppointmentCheckedIn', 'AppointmentMissed')",
+    ),
 )
 
 #: The schema version this code writes.

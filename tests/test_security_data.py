@@ -98,19 +98,34 @@ def test_purged_booking_codes_cannot_be_recovered(site: Site, tmp_path: Path) ->
     assert "appointment_id" not in events
 
 
-def test_an_older_event_log_loses_its_appointment_ids(tmp_path: Path) -> None:
+def test_an_older_store_loses_its_derived_appointment_ids(tmp_path: Path) -> None:
+    derived = "csv-0c6d0dcd26c517b0"
     conn = sqlite3.connect(tmp_path / "old.db")
     with conn:
         migrations.upgrade(conn, 3)
-        payload = '{"appointment_id":"csv-0c6d0dcd26c517b0","at":"2026-12-01T09:00:00+00:00"}'
+        event = json.dumps({"appointment_id": derived, "at": "2026-12-01T09:00:00+00:00"})
         conn.execute(
             "INSERT INTO events (at, type, payload) VALUES (?, ?, ?)",
-            ("2026-12-01T09:00:00", "AppointmentMissed", payload),
+            ("2026-12-01T09:00:00", "AppointmentMissed", event),
+        )
+        purged = json.dumps({"id": derived, "booking_code": "", "ticket_id": 7, "initials": None})
+        conn.execute(
+            "INSERT INTO appointments (id, booking_code, start, data) VALUES (?, NULL, ?, ?)",
+            (derived, "2026-12-01T09:00:00", purged),
+        )
+        ticket = json.dumps({"id": 7, "appointment_ids": [derived]})
+        conn.execute(
+            "INSERT INTO tickets VALUES (7, '2026-12-01', 'P001', 'p', 'done', '2026-12-01', ?)",
+            (ticket,),
         )
         migrations.upgrade(conn)
-    (kept,) = conn.execute("SELECT payload FROM events").fetchone()
+    dump = "\n".join(conn.iterdump())
+    (new_id, data) = conn.execute("SELECT id, data FROM appointments").fetchone()
+    (ticket_data,) = conn.execute("SELECT data FROM tickets").fetchone()
     conn.close()
-    assert json.loads(kept) == {"at": "2026-12-01T09:00:00+00:00"}
+    assert derived not in dump and 'appointment_id"' not in dump
+    assert new_id.startswith("apt-") and json.loads(data)["id"] == new_id
+    assert json.loads(ticket_data)["appointment_ids"] == [new_id]
 
 
 # --- 10c: strict commands ---------------------------------------------------------------

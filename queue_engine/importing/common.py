@@ -5,12 +5,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from queue_engine.domain.checkin import normalize_code, same_visit
+from queue_engine.domain.checkin import new_appointment_id, normalize_code, same_visit
 from queue_engine.domain.model import Appointment, AppointmentStatus, Site, utc
 
 #: CSV columns, in the order of the example files.
@@ -126,7 +125,7 @@ def _appointment(row: _Row, site: Site) -> Appointment:
     start = _as_utc(row.start, site, "start")
     services = _services(row.services, site)
     return Appointment(
-        id=row.id or random_id(),
+        id=row.id or new_appointment_id(),
         booking_code=code,
         services=services,
         start=start,
@@ -193,12 +192,6 @@ def _initials(raw: str | None) -> str | None:
     if len(letters) > 3 or not letters.isalpha():
         raise _Bad("initials must be at most 3 letters (no names)")
     return letters.upper()
-
-
-def random_id() -> str:
-    """An id for a row without one: random, so it outlives the purge without telling anything
-    (a hash of the booking code would give the code back to whoever hashes candidates)."""
-    return "apt-" + secrets.token_hex(8)
 
 
 def _decode(data: bytes) -> str:

@@ -85,7 +85,7 @@ class LivePage:
         self.max_streams = max_streams
         self.ping_seconds = ping_seconds
         self.clock = clock
-        self.server = HttpServer(self.handle, host, port)
+        self.server = HttpServer(self.handle, host, port, SECURITY_HEADERS)
         self._streams: dict[str, set[_Stream]] = defaultdict(set)
         self._count = 0
         self._delayed: OrderedDict[str, None] = OrderedDict()

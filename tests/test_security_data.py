@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import time
@@ -343,3 +344,8 @@ def test_every_live_page_answer_carries_the_security_headers(web: WebProcess) ->
         assert status in (200, 404), path
         for name, value in SECURITY_HEADERS.items():
             assert headers.get(name) == value, (path, name)
+    with socket.create_connection(("127.0.0.1", web.page.port), timeout=5) as sock:
+        sock.sendall(b"NONSENSE\r\n\r\n")  # refused before it reaches the page
+        answer = sock.makefile("rb").read().decode("latin-1")
+    assert answer.startswith("HTTP/1.1 400")
+    assert all(f"{name}: {value}\r\n" in answer for name, value in SECURITY_HEADERS.items())

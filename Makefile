@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # Debian packages the test suite needs (installed when run as root on Debian).
-DEB_PACKAGES ?= mosquitto socat zbar-tools fonts-dejavu-core xvfb xauth espeak-ng libmtdev1 chromium chromium-driver avahi-daemon avahi-utils dbus-daemon
+DEB_PACKAGES ?= mosquitto socat zbar-tools fonts-dejavu-core xvfb xauth espeak-ng libmtdev1 chromium chromium-driver avahi-daemon avahi-utils dbus-daemon systemd
 
-.PHONY: test demo lint format bench simulate deps venv clean faults soak i18n
+.PHONY: test demo lint format bench simulate deps venv clean faults soak i18n security deploy-check
 
 test: deps venv lint
 	$(BIN)/pytest
@@ -46,6 +46,15 @@ i18n: venv
 # The fault and reliability tests together (crashes, restarts, fuzz, the real day).
 faults: venv
 	$(BIN)/pytest -m faults
+
+# The regression tests of what an attack on a provisioned site found (issue 13).
+security: venv
+	$(BIN)/pytest -m security
+
+# The deployment guide run as written (as root, in a throw-away folder): users, folders,
+# permissions, Mosquitto as its own user, systemd-analyze verify on the units.
+deploy-check: venv
+	$(BIN)/pytest tests/test_security_deploy.py
 
 # A busy day's peak held for SOAK_SECONDS (at most 600) with faults injected; prints a report.
 SOAK_SECONDS ?= 300

@@ -1,4 +1,5 @@
-"""The collector: subscribes every site's events/log on the central broker and keeps them.
+"""The collector: subscribes the events/log of the sites it is told about on the central
+broker and keeps them; an event for any other site is dropped (a forged site fills no report).
 
 Its MQTT session outlives disconnects (session expiry), so the central broker queues what
 arrives while the collector restarts; QoS 1 may then deliver an event twice, and the
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 from central.store import CentralStore
 from link.mqtt import Broker, Connection, Incoming
 from link.protocol.messages import EventLogEntry
-from link.protocol.topics import ALL_EVENT_LOGS, parse_events_log
+from link.protocol.topics import Topics, parse_events_log
 from queue_engine.domain.events import Event, event_from_json
 
 log = logging.getLogger(__name__)
@@ -31,9 +32,15 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def decode(incoming: Incoming) -> tuple[EventLogEntry, Event] | None:
-    """The message and its event, or None (logged) if it is not a valid events/log entry."""
+def decode(
+    incoming: Incoming, sites: frozenset[str] | None = None
+) -> tuple[EventLogEntry, Event] | None:
+    """The message and its event, or None (logged) if it is not a valid events/log entry
+    of one of `sites` (None: any site)."""
     site = parse_events_log(incoming.topic)
+    if sites is not None and site not in sites:
+        log.warning("dropped a message on %s: not a site collected here", incoming.topic)
+        return None
     try:
         entry = EventLogEntry.model_validate_json(incoming.payload)
         event = event_from_json(entry.type, json.dumps(entry.event))
@@ -47,17 +54,19 @@ def decode(incoming: Incoming) -> tuple[EventLogEntry, Event] | None:
 
 
 class Collector:
-    """Keeps every site's events from one (central) broker in a CentralStore."""
+    """Keeps the events of `sites` from one (central) broker in a CentralStore."""
 
     def __init__(
         self,
         broker: Broker,
         store: CentralStore,
         *,
+        sites: Iterable[str],
         client_id: str = "loket-central-collector",
         clock: Callable[[], datetime] = _now,
     ) -> None:
         self.store = store
+        self.sites = frozenset(sites)
         self.clock = clock
         self.stored = 0
         self.duplicates = 0
@@ -69,7 +78,8 @@ class Collector:
 
     def start(self) -> None:
         """Subscribe and connect (in the background)."""
-        self.connection.subscribe(ALL_EVENT_LOGS, qos=1)
+        for site in sorted(self.sites):
+            self.connection.subscribe(Topics(site).events_log, qos=1)
         self.connection.start()
 
     def close(self) -> None:
@@ -77,7 +87,7 @@ class Collector:
         self.connection.close()
 
     def _received(self, incoming: Incoming) -> None:
-        decoded = decode(incoming)
+        decoded = decode(incoming, self.sites)
         with self._lock:
             if decoded is None:
                 self.dropped += 1

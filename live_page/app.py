@@ -86,7 +86,7 @@ class LivePage:
         self.max_streams = max_streams
         self.ping_seconds = ping_seconds
         self.clock = clock
-        self.server = HttpServer(self.handle, host, port)
+        self.server = HttpServer(self.handle, host, port, SECURITY_HEADERS)
         self._streams: dict[str, set[_Stream]] = defaultdict(set)
         self._count = 0
         self._delayed: OrderedDict[str, None] = OrderedDict()
@@ -128,7 +128,14 @@ class LivePage:
     # --- routes -----------------------------------------------------------------------
 
     async def handle(self, request: Request) -> Response | Stream:
-        """Route one request."""
+        """Route one request; every whole response carries the security headers."""
+        response = await self._route(request)
+        if isinstance(response, Response):
+            response.headers = {**SECURITY_HEADERS, **response.headers}
+        return response
+
+    async def _route(self, request: Request) -> Response | Stream:
+        """The response to one request."""
         if request.path == "/healthz":
             return self._health()
         match = ROUTE.match(request.path)
@@ -147,9 +154,7 @@ class LivePage:
             return self._events(token, lang, view)
         if action == "/state":
             data = self._update(token, view, lang)
-            return Response(
-                200, json.dumps(data).encode(), "application/json", dict(SECURITY_HEADERS)
-            )
+            return Response(200, json.dumps(data).encode(), "application/json")
         note = request.query.get("note")
         html = page(
             self.settings,
@@ -162,7 +167,7 @@ class LivePage:
             can_delay=token not in self._delayed,
         )
         status = 503 if view is None else 404 if isinstance(view, UnknownTicket) else 200
-        return Response(status, html.encode(), HTML, dict(SECURITY_HEADERS))
+        return Response(status, html.encode(), HTML)
 
     def _health(self) -> Response:
         body = {

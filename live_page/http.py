@@ -122,10 +122,14 @@ async def _read_request(reader: asyncio.StreamReader) -> Request:
 class HttpServer:
     """Serves `handler` on one address."""
 
-    def __init__(self, handler: Handler, host: str, port: int) -> None:
+    def __init__(
+        self, handler: Handler, host: str, port: int, headers: dict[str, str] | None = None
+    ) -> None:
         self.handler = handler
         self.host = host
         self.port = port
+        #: Sent with the answers to requests refused before they reach the handler.
+        self.headers = dict(headers or {})
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[object]] = set()
 
@@ -172,7 +176,7 @@ class HttpServer:
             request = await _read_request(reader)
             method = request.method
         except HttpError as error:
-            response = Response(error.status, f"{error}\n".encode())
+            response = Response(error.status, f"{error}\n".encode(), headers=dict(self.headers))
         else:
             response = await self.handler(request)
         if isinstance(response, Stream):

@@ -1,4 +1,4 @@
-"""`loket collect`: keep every site's anonymous events from a central broker in SQLite."""
+"""`loket collect`: keep the named sites' anonymous events from a central broker in SQLite."""
 
 from __future__ import annotations
 
@@ -20,9 +20,18 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "collect",
         help="gather the sites' anonymous events from a central broker",
-        description="Subscribe to every site's events/log on the central broker (which each "
-        "site's broker bridges to) and keep the events per site in a SQLite file, each once. "
-        "`loket report --multi` reads that file. Runs until stopped.",
+        description="Subscribe to the events/log of each --site on the central broker (which "
+        "each site's broker bridges to) and keep the events per site in a SQLite file, each "
+        "once; events of other sites are dropped. `loket report --multi` reads that file. "
+        "Runs until stopped.",
+    )
+    parser.add_argument(
+        "--site",
+        action="append",
+        required=True,
+        dest="sites",
+        metavar="ID",
+        help="a site to collect (repeat for each site)",
     )
     parser.add_argument("--broker", required=True, metavar="URL", help="the central broker")
     parser.add_argument("--db", required=True, metavar="FILE", help="the central store")
@@ -44,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, sqlite3.Error) as error:
         print(f"loket collect: {error}", file=sys.stderr)
         return 2
-    collector = Collector(broker, store, client_id=args.client_id)
+    collector = Collector(broker, store, sites=args.sites, client_id=args.client_id)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

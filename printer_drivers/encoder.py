@@ -122,10 +122,13 @@ def _qr(printer: Recorder, style: _Style, block: QrCode, model: PrinterModel, pa
 
 
 def printable(text: str, code_page: str | None) -> str:
-    """`text` with what the code page cannot print replaced (dashes, quotes, accents …)."""
+    """`text` with what the code page cannot print replaced (dashes, quotes, accents …)
+    and control characters left out: the printer would take them as commands."""
     codec = _codec(code_page)
     out = []
     for char in text:
+        if unicodedata.category(char) == "Cc":
+            continue
         if _encodes(char, codec):
             out.append(char)
             continue

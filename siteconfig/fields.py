@@ -6,6 +6,7 @@ import difflib
 import functools
 import re
 import string
+import unicodedata
 from collections.abc import Iterable
 from datetime import time
 from typing import Annotated, Literal
@@ -128,4 +129,15 @@ PrinterUrl = Annotated[
     AfterValidator(check_printer),
     Field(json_schema_extra={"pattern": PRINTER_PATTERN, "examples": ["tcp:10.0.0.5:9100"]}),
 ]
-Text = Annotated[str, Field(min_length=1)]
+
+
+def check_text(value: str) -> str:
+    """Text for people: no control characters (a printer takes them as commands)."""
+    bad = sorted({c for c in value if c != "\n" and unicodedata.category(c) == "Cc"})
+    if bad:
+        codes = ", ".join(f"U+{ord(c):04X}" for c in bad)
+        raise ValueError(f"must not contain control characters ({codes})")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1), AfterValidator(check_text)]

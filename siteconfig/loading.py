@@ -19,6 +19,8 @@ from .fields import suggest
 from .problems import ConfigError, Loc, Problem
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+#: A site file is a few kilobytes; anything much bigger is a mistake or an attack.
+MAX_BYTES = 1024 * 1024
 
 Lines = dict[Loc, int]
 
@@ -32,7 +34,9 @@ def load_site_config(path: str | os.PathLike[str]) -> SiteConfig:
     """Read and check a site file; raises ConfigError listing every problem."""
     source = os.fspath(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_BYTES + 1)
+        text = _checked_size(data, source).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(source, [Problem((), "no such file")]) from None
     except UnicodeDecodeError:
@@ -42,8 +46,27 @@ def load_site_config(path: str | os.PathLike[str]) -> SiteConfig:
     return parse_site_config(text, source)
 
 
+def _checked_size(data: bytes, source: str) -> bytes:
+    """`data`, or ConfigError when it is over MAX_BYTES."""
+    if len(data) > MAX_BYTES:
+        message = f"too big: a site file may hold at most {MAX_BYTES // 1024} KiB"
+        raise ConfigError(source, [Problem((), message)])
+    return data
+
+
 class _Loader(yaml.SafeLoader):
-    """YAML's safe loader, keeping dates as text: pydantic parses them and reports bad ones."""
+    """YAML's safe loader, keeping dates as text: pydantic parses them and reports bad ones.
+
+    Aliases (`*name`) are refused: a few lines of them expand to billions of nodes."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        """Compose a node, refusing an alias."""
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed: write the value out", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _date_as_text(loader: _Loader, node: yaml.Node) -> Any:
@@ -56,6 +79,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
 
 def parse_site_config(text: str, source: str = "<string>") -> SiteConfig:
     """Check a site file's text; raises ConfigError listing every problem."""
+    _checked_size(text.encode("utf-8", "replace"), source)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -73,7 +97,7 @@ def parse_site_config(text: str, source: str = "<string>") -> SiteConfig:
     if node is None:
         raise ConfigError(source, [Problem((), "the file is empty")])
     lines: Lines = {}
-    duplicates = list(_walk(node, (), 1, lines, set()))
+    duplicates = list(_walk(node, (), 1, lines))
     return _validate(data, source, lines, duplicates)
 
 
@@ -106,25 +130,17 @@ def _validate(data: object, source: str, lines: Lines, earlier: list[Problem]) -
     raise ConfigError(source, sorted(unique, key=lambda p: p.line or 0))
 
 
-def _walk(
-    node: yaml.Node, loc: Loc, line: int, lines: Lines, active: set[int]
-) -> Iterator[Problem]:
+def _walk(node: yaml.Node, loc: Loc, line: int, lines: Lines) -> Iterator[Problem]:
     """Record the line of every path under `node`; yield its duplicate keys."""
     lines.setdefault(loc, line)
-    if id(node) in active:  # a recursive alias
-        return
-    active.add(id(node))
     if isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            yield from _walk(item, (*loc, i), item.start_mark.line + 1, lines, active)
+            yield from _walk(item, (*loc, i), item.start_mark.line + 1, lines)
     elif isinstance(node, yaml.MappingNode):
-        yield from _walk_mapping(node, loc, lines, active)
-    active.discard(id(node))
+        yield from _walk_mapping(node, loc, lines)
 
 
-def _walk_mapping(
-    node: yaml.MappingNode, loc: Loc, lines: Lines, active: set[int]
-) -> Iterator[Problem]:
+def _walk_mapping(node: yaml.MappingNode, loc: Loc, lines: Lines) -> Iterator[Problem]:
     """`_walk` for a mapping: keys are scalars, and each may appear once."""
     first: dict[str, int] = {}
     for key_node, value_node in node.value:
@@ -133,7 +149,7 @@ def _walk_mapping(
             message = f"duplicate key (first at line {first[key]})"
             yield Problem((*loc, key), message, line)
         first.setdefault(key, line)
-        yield from _walk(value_node, (*loc, key), line, lines, active)
+        yield from _walk(value_node, (*loc, key), line, lines)
 
 
 def _line(loc: Loc, lines: Lines) -> int | None:

@@ -83,7 +83,8 @@ def city(tmp_path: Path) -> Iterator[tuple[Mosquitto, list[Site], CentralStore, 
         extra=f"persistence true\npersistence_location {tmp_path / 'central'}/\n"
     ).start()
     store = CentralStore(tmp_path / "central.db")
-    collector = Collector(central.broker, store)
+    sites_collected = [load_site(config).id for config in (TOWNHALL, CAREHOME)]
+    collector = Collector(central.broker, store, sites=sites_collected)
     closers: list[Callable[[], None]] = [central.close, store.close, collector.close]
     sites: list[Site] = []
     try:
@@ -214,6 +215,7 @@ def test_loket_collect_keeps_events_until_stopped(mosquitto: Mosquitto, tmp_path
     db = tmp_path / "central.db"
     command = [sys.executable, "-m", "loket.cli", "collect", "--broker", mosquitto.broker.url]
     command += ["--db", str(db), "--client-id", f"collect-{tmp_path.name}"]
+    command += ["--site", "stad-voorbeeld"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     publisher = Connection("collect-test-publisher", mosquitto.broker, on_message=lambda _: None)
     try:

@@ -9,7 +9,7 @@ import pytest
 from link.protocol.replies import Documents, ImportCounts, Offer
 from queue_engine.domain import commands as c
 from queue_engine.domain.checkin import normalize_code
-from queue_engine.domain.model import Appointment, AppointmentStatus
+from queue_engine.domain.model import Appointment, AppointmentStatus, Channel
 from tests.sites import Desk, local
 
 
@@ -85,7 +85,7 @@ def test_refusals_say_why_and_what_to_do(
     booked: Desk, code: str, when: str, reason: str, hint: str
 ) -> None:
     booked.now = local(when)
-    reply = booked.run(c.CheckIn, booking_code=code)
+    reply = booked.run(c.CheckIn, booking_code=code, channel=Channel.DESK)
     assert reply.error_code == "check_in_refused"
     assert reply.error.details["reason"] == reason
     assert hint in reply.error.message

@@ -224,7 +224,7 @@ def test_transactions_do_not_nest(store: Store) -> None:
 def test_events_come_in_write_order_filtered_on_half_open_range(store: Store) -> None:
     ten, nine, eleven = (T0.replace(hour=h) for h in (10, 9, 11))
     first: list[Event] = [called(ten, 1), called(nine, 2)]
-    second: list[Event] = [AppointmentMissed(at=eleven, appointment_id="a"), called(ten, 3)]
+    second: list[Event] = [AppointmentMissed(at=eleven), called(ten, 3)]
     write(store, Change(events=first))
     write(store, Change(events=second))
     assert list(store.events()) == first + second
@@ -290,7 +290,7 @@ def test_purge_clears_personal_data_before_the_cutoff(store: Store) -> None:
     note = Transfer(old, "passport", "id", "c1", "c2", note="hard of hearing", by="staff-1")
     tickets = {
         1: make_ticket(1, day=old.date(), issued_at=old, transfers=(note,)),
-        2: make_ticket(2, day=old.date(), issued_at=old),
+        2: make_ticket(2, day=old.date(), issued_at=old, appointment_ids=("old",)),
         3: make_ticket(3, issued_at=new, transfers=(note,)),
     }
     appointments = {"old": make_appointment("old", old), "new": make_appointment("new", new)}
@@ -306,13 +306,15 @@ def test_purge_clears_personal_data_before_the_cutoff(store: Store) -> None:
     with store.transaction() as tx:
         assert tx.stale  # the engine's snapshot may hold what was purged
         snapshot = tx.load(old.date(), old - timedelta(days=1), new + timedelta(days=1))
-        assert snapshot.appointments["old"] == replace(
-            appointments["old"], booking_code="", initials=None
+        (renamed,) = set(snapshot.appointments) - {"new"}  # a new random id: nothing derived
+        assert renamed.startswith("apt-")
+        assert snapshot.appointments[renamed] == replace(
+            appointments["old"], id=renamed, booking_code="", initials=None
         )
         assert snapshot.appointments["new"] == appointments["new"]
         assert [a.id for a in tx.find_appointments("AB12")] == ["new"]
         assert snapshot.tickets[1].transfers == (replace(note, note=""),)
-        assert snapshot.tickets[2] == tickets[2]
+        assert snapshot.tickets[2] == replace(tickets[2], appointment_ids=(renamed,))
         assert snapshot.tickets[3] == tickets[3]
         assert tx.reply_for("kiosk-1", "r1") is None
         assert tx.reply_for("kiosk-1", "r2") is not None

@@ -25,10 +25,6 @@ HUB_DEVICE = "hub"
 WEB_DEVICE = "web"
 
 
-#: Subscription for a central collector: every site's event log (through bridges).
-ALL_EVENT_LOGS = f"{ROOT}/{VERSION}/+/events/log"
-
-
 def parse_events_log(topic: str) -> str | None:
     """The site id of an events/log topic, or None if it is not one."""
     parts = topic.split("/")

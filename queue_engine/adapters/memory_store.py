@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from queue_engine.domain.checkin import new_appointment_id
 from queue_engine.domain.events import Event
 from queue_engine.domain.model import Appointment, CounterState, Lease, Ticket, utc
 from queue_engine.ports import Change, PurgeReport, RequestRecord, Snapshot
@@ -153,16 +154,22 @@ class MemoryStore:
                 yield event
 
     def purge_personal_data(self, before: datetime) -> PurgeReport:
-        """Clear booking codes, initials and notes, and drop replies, older than `before`."""
+        """Clear booking codes, initials and notes, and drop replies, older than `before`;
+        purged appointments get new random ids."""
         self._check_open()
         if self._active:
             raise RuntimeError("store transactions do not nest")
         cutoff = utc(before)
         tables = self._tables
-        appointments = {
-            a.id: dataclasses.replace(a, booking_code="", initials=None)
+        purged = [
+            a
             for a in tables.appointments.values()
             if a.start < cutoff and (a.booking_code or a.initials is not None)
+        ]
+        renamed = {a.id: new_appointment_id() for a in purged}
+        appointments = {
+            renamed[a.id]: dataclasses.replace(a, id=renamed[a.id], booking_code="", initials=None)
+            for a in purged
         }
         tickets = {
             t.id: dataclasses.replace(
@@ -172,8 +179,14 @@ class MemoryStore:
             if t.issued_at < cutoff and any(tr.note for tr in t.transfers)
         }
         requests = [key for key, r in tables.requests.items() if r.at < cutoff]
+        for old in renamed:
+            del tables.appointments[old]
         tables.appointments.update(appointments)
         tables.tickets.update(tickets)
+        for ticket in list(tables.tickets.values()):
+            if any(i in renamed for i in ticket.appointment_ids):
+                ids = tuple(renamed.get(i, i) for i in ticket.appointment_ids)
+                tables.tickets[ticket.id] = dataclasses.replace(ticket, appointment_ids=ids)
         for key in requests:
             del tables.requests[key]
         self._stale = True

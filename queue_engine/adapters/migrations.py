@@ -72,6 +72,20 @@ STEPS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX leases_by_day ON leases (day)",
     ),
+    # v4: an appointment id could be a hash of its booking code: none in the event log, and
+    # new random ids for the appointments already purged (and in their tickets).
+    (
+        "UPDATE events SET payload = json_remove(payload, '$.appointment_id')"
+        " WHERE type IN ('AppointmentCheckedIn', 'AppointmentMissed')",
+        "UPDATE appointments SET id = 'apt-' || lower(hex(randomblob(8)))"
+        " WHERE booking_code IS NULL AND json_extract(data, '$.initials') IS NULL",
+        "UPDATE appointments SET data = json_set(data, '$.id', id)"
+        " WHERE json_extract(data, '$.id') <> id",
+        "UPDATE tickets SET data = json_set(data, '$.appointment_ids', (SELECT"
+        " json_group_array(a.id) FROM appointments a"
+        " WHERE json_extract(a.data, '$.ticket_id') = tickets.id))"
+        " WHERE json_array_length(data, '$.appointment_ids') > 0",
+    ),
 )
 
 #: The schema version this code writes.

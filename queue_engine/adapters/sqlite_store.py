@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from queue_engine.adapters import codec, migrations
+from queue_engine.domain.checkin import new_appointment_id
 from queue_engine.domain.events import Event, event_from_json, event_to_json
 from queue_engine.domain.model import Appointment, CounterState, Ticket, utc
 from queue_engine.ports import Change, PurgeReport, RequestRecord, Snapshot
@@ -232,19 +233,41 @@ class SqliteTransaction:
 
 
 def _purge_appointments(db: sqlite3.Connection, cutoff: str) -> int:
-    """Clear booking codes and initials of appointments starting before `cutoff`."""
+    """Clear booking codes and initials of appointments starting before `cutoff`, and give
+    them new random ids (an id from a file may be a hash of the code)."""
     rows = db.execute(
         "SELECT data FROM appointments WHERE start < ?"
         " AND (booking_code IS NOT NULL OR json_extract(data, '$.initials') IS NOT NULL)",
         (cutoff,),
     ).fetchall()
     for (data,) in rows:
-        purged = dataclasses.replace(_load_appointment(data), booking_code="", initials=None)
-        db.execute(
-            "UPDATE appointments SET booking_code = NULL, data = ? WHERE id = ?",
-            (_dumps(codec.appointment_to_dict(purged)), purged.id),
+        appointment = _load_appointment(data)
+        purged = dataclasses.replace(
+            appointment, id=new_appointment_id(), booking_code="", initials=None
         )
+        db.execute(
+            "UPDATE appointments SET id = ?, booking_code = NULL, data = ? WHERE id = ?",
+            (purged.id, _dumps(codec.appointment_to_dict(purged)), appointment.id),
+        )
+        _rename_in_tickets(db, appointment.id, purged.id)
     return len(rows)
+
+
+def _rename_in_tickets(db: sqlite3.Connection, old: str, new: str) -> None:
+    """Replace appointment id `old` by `new` in the tickets that list it."""
+    rows = db.execute(
+        "SELECT data FROM tickets WHERE EXISTS (SELECT 1 FROM"
+        " json_each(tickets.data, '$.appointment_ids') WHERE value = ?)",
+        (old,),
+    ).fetchall()
+    for (data,) in rows:
+        ticket = codec.ticket_from_dict(json.loads(data))
+        ids = tuple(new if i == old else i for i in ticket.appointment_ids)
+        renamed = dataclasses.replace(ticket, appointment_ids=ids)
+        db.execute(
+            "UPDATE tickets SET data = ? WHERE id = ?",
+            (_dumps(codec.ticket_to_dict(renamed)), ticket.id),
+        )
 
 
 def _purge_notes(db: sqlite3.Connection, cutoff: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
 from queue_engine.domain.errors import CheckInReason, CheckInRefused
@@ -15,6 +16,18 @@ def normalize_code(code: str) -> str:
     """A booking code as stored and compared: capitals, no spaces or dashes, O→0, I/L→1."""
     kept = "".join(ch for ch in code.upper() if ch.isalnum())
     return kept.translate(_CONFUSABLE)
+
+
+def new_appointment_id() -> str:
+    """A random appointment id: for a row imported without one, and for every appointment
+    when its booking code is purged (an id from a file may be a hash of the code)."""
+    return "apt-" + secrets.token_hex(8)
+
+
+def same_visit(appointment: Appointment) -> tuple[str, datetime, tuple[str, ...]]:
+    """What makes two appointments the same one when their ids differ (an imported row
+    without an id gets a new random id each time it is read)."""
+    return appointment.booking_code, appointment.start, tuple(sorted(appointment.services))
 
 
 def _describe(site: Site, when: datetime) -> str:

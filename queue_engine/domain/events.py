@@ -1,7 +1,9 @@
 """Events: what happened, in the past tense. Anonymous by construction.
 
 Events go to the append-only event log, which KPIs are computed from and which is kept
-after personal data is purged. So no event carries a booking code, initials or a note.
+after personal data is purged and which every display, terminal and the central collector
+can read. So no event carries a booking code, initials, a note, an appointment's id (it may
+be the booking system's), or anything derived from them.
 """
 
 from __future__ import annotations
@@ -134,14 +136,12 @@ class CounterStatusChanged(Event):
 
 @dataclass(frozen=True)
 class AppointmentCheckedIn(Event):
-    appointment_id: str
     ticket_id: int
     service_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class AppointmentMissed(Event):
-    appointment_id: str
     service_ids: tuple[str, ...] = ()
     scheduled_at: datetime | None = None
 
@@ -173,13 +173,12 @@ def event_to_json(event: Event) -> str:
 
 
 def event_from_json(kind: str, payload: str) -> Event:
-    """Rebuild an event from its type name and JSON fields."""
+    """Rebuild an event from its type name and JSON fields (fields it no longer has, such as
+    an older Loket's appointment_id, are left out)."""
     cls = Event.registry[kind]
     raw = json.loads(payload)
     hints = {f.name: f.type for f in dataclasses.fields(cls)}
-    values: dict[str, Any] = {}
-    for name, value in raw.items():
-        values[name] = _decode(value, str(hints[name]))
+    values = {name: _decode(raw[name], str(hints[name])) for name in raw.keys() & hints.keys()}
     return cls(**values)
 
 

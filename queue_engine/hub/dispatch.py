@@ -72,7 +72,8 @@ def parse(device: Device | None, device_id: str, verb: str, payload: bytes) -> m
         known = ", ".join(sorted(m.REQUESTS))
         raise Refused(rid, "unknown_verb", f"unknown command {verb!r} (known: {known})")
     try:
-        request = model.model_validate_json(payload)
+        # Strict: "7", 8.0 and "off" are not the integer or boolean the schema says.
+        request = model.model_validate_json(payload, strict=True)
     except ValidationError as error:
         raise Refused(rid, "invalid_request", f"{verb}: {_describe(error)}") from None
     if verb not in ROLE_VERBS.get(device.role, frozenset()):

@@ -30,6 +30,7 @@ from queue_engine.hub.dispatch import Refused, parse, to_command
 from queue_engine.hub.event_log import EventLogPublisher
 from queue_engine.hub.live_status import LiveStatus
 from queue_engine.hub.metrics import HubMetrics
+from queue_engine.hub.scope import check_scope
 from queue_engine.hub.state import Snapshotter, call_of
 from queue_engine.service.engine import Engine, Reply
 
@@ -194,6 +195,7 @@ class Hub:
                             incoming.payload)  # fmt: skip
             device = self.devices.device(job.device_id)
             assert device is not None
+            check_scope(device, job.verb, request, self.engine.state)
             if isinstance(request, m.TicketStatusRequest):
                 job.query = request  # read-only: answered from memory, never stored
             elif isinstance(request, m.TicketDetailsRequest):

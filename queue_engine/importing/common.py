@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from queue_engine.domain.checkin import normalize_code
+from queue_engine.domain.checkin import new_appointment_id, normalize_code, same_visit
 from queue_engine.domain.model import Appointment, AppointmentStatus, Site, utc
 
 #: CSV columns, in the order of the example files.
@@ -52,6 +52,8 @@ class ImportResult:
     digest: str = ""
     #: Appointment id -> where it is in the file.
     origins: dict[str, str] = field(default_factory=dict)
+    #: The ids made up here for rows without one (random: nothing personal can be read back).
+    generated: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -93,17 +95,25 @@ _Entry = tuple[str, str, Callable[[], _Row]]
 def _gather(entries: Iterable[_Entry], site: Site, digest: str) -> ImportResult:
     """Check every entry; keep the good ones and say why the others were left out."""
     result = ImportResult(digest=digest)
+    unnamed: dict[tuple[str, datetime, tuple[str, ...]], str] = {}
     for where, identifier, read in entries:
         try:
-            appointment = _appointment(read(), site)
+            row = read()
+            appointment = _appointment(row, site)
             first = result.origins.get(appointment.id)
             if first is not None:
                 raise _Bad(f"duplicate of {first} (same id {appointment.id!r})")
+            if row.id is None:
+                first = unnamed.setdefault(same_visit(appointment), where)
+                if first != where:
+                    raise _Bad(f"duplicate of {first} (same booking code, start and services)")
         except _Bad as bad:
             result.rejected.append(Rejection(where, identifier, str(bad)))
             continue
         result.appointments.append(appointment)
         result.origins[appointment.id] = where
+        if row.id is None:
+            result.generated.add(appointment.id)
     return result
 
 
@@ -115,7 +125,7 @@ def _appointment(row: _Row, site: Site) -> Appointment:
     start = _as_utc(row.start, site, "start")
     services = _services(row.services, site)
     return Appointment(
-        id=row.id or _derived_id(code, start, services),
+        id=row.id or new_appointment_id(),
         booking_code=code,
         services=services,
         start=start,
@@ -182,12 +192,6 @@ def _initials(raw: str | None) -> str | None:
     if len(letters) > 3 or not letters.isalpha():
         raise _Bad("initials must be at most 3 letters (no names)")
     return letters.upper()
-
-
-def _derived_id(code: str, start: datetime, services: tuple[str, ...]) -> str:
-    """A stable id for a row without one: a hash of booking code, start and services."""
-    key = f"{code}|{start.isoformat()}|{';'.join(sorted(services))}"
-    return "csv-" + hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
 def _decode(data: bytes) -> str:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from datetime import datetime
 from functools import partial
-from typing import Any
 
 from queue_engine.domain.model import AppointmentStatus, Site
 from queue_engine.importing.common import (
@@ -29,18 +27,32 @@ from queue_engine.importing.common import (
 
 
 def parse_csv(text: str, site: Site) -> ImportResult:
-    """Appointments from CSV text with a header row, delimited by ',' or ';' (or a tab)."""
-    text = text.removeprefix("\ufeff")
-    first = next((line for line in text.splitlines() if line.strip()), None)
+    """Appointments from CSV text with a header row, delimited by ',' or ';' (or a tab).
+
+    A quoted cell cannot span lines: one unbalanced quote costs its row, not the file."""
+    lines = text.removeprefix("\ufeff").splitlines()
+    first = next((line for line in lines if line.strip()), None)
     if first is None:
         raise ImportFileError("the file is empty; it needs a header row: " + ",".join(COLUMNS))
-    reader = csv.reader(io.StringIO(text), delimiter=max(",;\t", key=first.count), strict=True)
-    try:
-        cells = next((row for row in reader if any(cell.strip() for cell in row)), None)
-        header = _header(cells or [])
-        return _gather(_csv_entries(reader, header), site, _digest(text.encode()))
-    except csv.Error as exc:
-        raise ImportFileError(f"line {reader.line_num}: not valid CSV: {exc}") from None
+    records = _records(lines, max(",;\t", key=first.count))
+    number, cells = next(((n, c) for n, c in records if not _blank(c)), (0, []))
+    if isinstance(cells, str):
+        raise ImportFileError(f"line {number}: {cells}")
+    header = _header(cells)
+    return _gather(_csv_entries(records, header), site, _digest(text.encode()))
+
+
+def _records(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str] | str]]:
+    """Each line's cells, or what makes it invalid CSV, with its line number."""
+    for number, line in enumerate(lines, 1):
+        try:
+            yield number, next(csv.reader([line], delimiter=delimiter, strict=True), [])
+        except csv.Error as exc:
+            yield number, f"not valid CSV: {exc}"
+
+
+def _blank(cells: list[str] | str) -> bool:
+    return not isinstance(cells, str) and not any(cell.strip() for cell in cells)
 
 
 def _header(cells: list[str]) -> list[str]:
@@ -58,13 +70,18 @@ def _header(cells: list[str]) -> list[str]:
     return header
 
 
-def _csv_entries(reader: Any, header: list[str]) -> Iterator[_Entry]:
+def _csv_entries(
+    records: Iterator[tuple[int, list[str] | str]], header: list[str]
+) -> Iterator[_Entry]:
     """Each non-blank row with where it is and what identifies it."""
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
+    for number, cells in records:
+        where = f"row {number}"
+        if isinstance(cells, str):
+            yield where, "", partial(_fail, cells)
+            continue
+        if _blank(cells):
             continue
         values = {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
-        where = f"row {reader.line_num}"
         identifier = values.get("id") or values.get("booking_code", "")
         extra = [cell for cell in cells[len(header) :] if cell.strip()]
         if extra:

@@ -55,7 +55,7 @@ def send_appointments(
     rejections = list(result.rejected)
     for index, first in enumerate(range(0, len(result.appointments), batch)):
         chunk = tuple(result.appointments[first : first + batch])
-        request_id = _request_id(result.digest, index, chunk)
+        request_id = _request_id(result.digest, index, chunk, result.generated)
         command = ImportAppointments(request_id=request_id, actor=actor, appointments=chunk)
         reply = engine.execute(command, now)
         if not reply.ok:
@@ -71,14 +71,26 @@ def send_appointments(
     return ImportReport(rejections=tuple(rejections), **counts)
 
 
-def _request_id(digest: str, index: int, chunk: tuple[Appointment, ...]) -> str:
-    """A request id that changes whenever the batch's content changes."""
-    text = "\n".join(_canonical(a) for a in chunk)
+def _request_id(
+    digest: str, index: int, chunk: tuple[Appointment, ...], generated: set[str]
+) -> str:
+    """A request id that changes whenever the batch's content changes (ids made up on
+    reading are new each time, so they do not count)."""
+    text = "\n".join(_canonical(a, a.id in generated) for a in chunk)
     return f"import-{digest[:12]}-{index}-{_digest(text.encode())[:12]}"
 
 
-def _canonical(a: Appointment) -> str:
+def _canonical(a: Appointment, generated: bool) -> str:
     """An appointment as one stable line of text."""
-    parts = (a.id, a.booking_code, a.services, a.start.isoformat(), a.duration_minutes,
-             a.language, a.status.value, a.initials)  # fmt: skip
+    identity = "" if generated else a.id
+    parts = (
+        identity,
+        a.booking_code,
+        a.services,
+        a.start.isoformat(),
+        a.duration_minutes,
+        a.language,
+        a.status.value,
+        a.initials,
+    )
     return "\x1f".join(map(str, parts))

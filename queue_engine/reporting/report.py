@@ -91,8 +91,16 @@ def _csv(path: Path, rows: list[dict[str, Any]]) -> None:
             writer.writerow({k: _plain(v) for k, v in row.items()})
 
 
+#: What makes a spreadsheet read a cell as a formula (or a command).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _plain(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else getattr(value, "value", value)
+    """A cell's value; text a spreadsheet would run as a formula gets a leading quote."""
+    value = value.isoformat() if hasattr(value, "isoformat") else getattr(value, "value", value)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _cell(value: Any, scale: int | None) -> str:

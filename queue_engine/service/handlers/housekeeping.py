@@ -73,7 +73,6 @@ def _missed_appointments(work: Work) -> int:
             work.emit(
                 ev.AppointmentMissed(
                     at=work.now,
-                    appointment_id=appointment.id,
                     service_ids=appointment.services,
                     scheduled_at=appointment.start,
                 )

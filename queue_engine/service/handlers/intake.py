@@ -13,9 +13,20 @@ from link.protocol.replies import (
 from queue_engine.domain import commands as c
 from queue_engine.domain import events as ev
 from queue_engine.domain.availability import require_available
-from queue_engine.domain.checkin import normalize_code, select_for_check_in
-from queue_engine.domain.errors import CheckInRefused, InvalidCommand, InvalidTransition
-from queue_engine.domain.model import Appointment, AppointmentStatus, Ticket, TicketKind
+from queue_engine.domain.checkin import normalize_code, same_visit, select_for_check_in
+from queue_engine.domain.errors import (
+    CheckInReason,
+    CheckInRefused,
+    InvalidCommand,
+    InvalidTransition,
+)
+from queue_engine.domain.model import (
+    Appointment,
+    AppointmentStatus,
+    Channel,
+    Ticket,
+    TicketKind,
+)
 from queue_engine.service.handlers.common import (
     STAFF_CHANNELS,
     check_language,
@@ -76,9 +87,9 @@ def check_in(work: Work, cmd: c.CheckIn) -> CheckInResult:
     earlier = _todays_ticket(work, found)
     try:
         covered = select_for_check_in(found, work.site, work.now)
-    except CheckInRefused:
+    except CheckInRefused as refused:
         if earlier is None:
-            raise
+            raise _told(refused, cmd.channel) from None
         covered = []
     if earlier is not None:
         visit = _visit_services(covered, (earlier.service_id, *earlier.visit_services))
@@ -113,7 +124,6 @@ def check_in(work: Work, cmd: c.CheckIn) -> CheckInResult:
         work.emit(
             ev.AppointmentCheckedIn(
                 at=work.now,
-                appointment_id=appointment.id,
                 ticket_id=ticket.id,
                 service_ids=appointment.services,
             )
@@ -124,6 +134,16 @@ def check_in(work: Work, cmd: c.CheckIn) -> CheckInResult:
         appointments=[AppointmentSlot(start=a.start, services=list(a.services)) for a in covered],
         documents=documents(work.site, visit, ticket.language),
         offers=offers(work.site, visit, ticket.language),
+    )
+
+
+def _told(refused: CheckInRefused, channel: Channel) -> CheckInRefused:
+    """What a check-in refusal may tell: only the desk learns another day's appointment
+    time (anyone can type codes at a kiosk)."""
+    if channel is Channel.DESK or refused.reason is not CheckInReason.OTHER_DAY:
+        return refused
+    return CheckInRefused(
+        "your appointment is not today; please ask at the desk", CheckInReason.OTHER_DAY
     )
 
 
@@ -152,15 +172,7 @@ def import_appointments(work: Work, cmd: c.ImportAppointments) -> ImportCounts:
         _check_appointment(work, appointment)
     updated = 0
     for appointment in cmd.appointments:
-        existing = work.state.appointments.get(appointment.id)
-        known = existing or next(
-            (
-                a
-                for a in work.tx.find_appointments(appointment.booking_code)
-                if a.id == appointment.id
-            ),
-            None,
-        )
+        known = work.state.appointments.get(appointment.id) or _stored(work, appointment)
         if known is not None:
             updated += 1
         work.put_appointment(_keep_progress(appointment, known))
@@ -168,9 +180,21 @@ def import_appointments(work: Work, cmd: c.ImportAppointments) -> ImportCounts:
     return ImportCounts(imported=len(cmd.appointments) - updated, updated=updated)
 
 
+def _stored(work: Work, appointment: Appointment) -> Appointment | None:
+    """The stored appointment with this id, else the same visit (code, start, services)."""
+    found = work.tx.find_appointments(appointment.booking_code)
+    same = [a for a in found if a.id == appointment.id]
+    same = same or [a for a in found if same_visit(a) == same_visit(appointment)]
+    return same[0] if same else None
+
+
 def _keep_progress(appointment: Appointment, known: Appointment | None) -> Appointment:
-    """A re-imported appointment stays checked in or missed, unless the import cancels it."""
-    if known is None or known.status is AppointmentStatus.BOOKED:
+    """A re-imported appointment keeps its id, and stays checked in or missed unless the
+    import cancels it."""
+    if known is None:
+        return appointment
+    appointment = replace(appointment, id=known.id)
+    if known.status is AppointmentStatus.BOOKED:
         return appointment
     if appointment.status is AppointmentStatus.CANCELLED:
         return appointment

@@ -6,10 +6,14 @@ BIN := $(VENV)/bin
 # Debian packages the test suite needs (installed when run as root on Debian).
 DEB_PACKAGES ?= mosquitto socat zbar-tools fonts-dejavu-core xvfb xauth espeak-ng libmtdev1 chromium chromium-driver avahi-daemon avahi-utils dbus-daemon
 
-.PHONY: test demo lint format bench simulate deps venv clean faults soak
+.PHONY: test demo lint format bench simulate deps venv clean faults soak security
 
 test: deps venv lint
 	$(BIN)/pytest
+
+# The regression tests of the security issue (#13): attacks on a provisioned site.
+security: deps venv
+	$(BIN)/pytest -m security
 
 # The whole system: broker, hub, kiosk, staff terminal and display board (in windows where
 # there is a screen) with simulated visitors and counters; Ctrl-C stops it.

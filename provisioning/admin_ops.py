@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from link.protocol.topics import HUB_DEVICE, WEB_DEVICE
-from provisioning.broker_files import ADMIN, Account, BrokerFiles
+from provisioning.broker_files import ADMIN, PROVISIONING, Account, BrokerFiles, client_id_prefix
 from provisioning.messages import AdminRequest, Bundle, EnrolReply
 from provisioning.pairing import Pairing
 from provisioning.passwords import hash_password, new_password
@@ -17,7 +17,7 @@ from queue_engine.domain.model import Site
 from queue_engine.hub.devices import DeviceRegistry
 
 #: Ids no device may take: the service accounts'.
-RESERVED = frozenset({HUB_DEVICE, ADMIN, WEB_DEVICE})
+RESERVED = frozenset({HUB_DEVICE, ADMIN, WEB_DEVICE, PROVISIONING})
 
 
 class OpError(Exception):
@@ -87,7 +87,7 @@ class AdminOps:
                 "revoke it first or choose another name",
             )
         device_id = existing.id if existing else slug(r.device or r.name)
-        if device_id in RESERVED:
+        if device_id in RESERVED or device_id.startswith(client_id_prefix(self.site.id)):
             raise OpError("invalid_request", f"{device_id!r} is reserved; choose another name")
         counter, zone = self._placement(r.role, r, existing)
         pending = self.pairing.find(r.code, now)

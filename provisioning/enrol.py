@@ -28,7 +28,7 @@ from provisioning import sealing
 from provisioning.discovery import HubAnnouncement, discover
 from provisioning.files import private_dir, write_atomic, write_json
 from provisioning.messages import Bundle, EnrolReply, EnrolRequest, Role
-from provisioning.topics import ENROL_CLIENT_PREFIX, ProvisioningTopics
+from provisioning.topics import ProvisioningTopics, enrol_client_id
 
 log = logging.getLogger(__name__)
 
@@ -177,8 +177,8 @@ class _Attempt:
         self.code, self.nonce = sealing.new_code(), sealing.new_nonce()
         self.key = sealing.DeviceKey()
         self.code_key = sealing.code_key(self.code, self.nonce)
-        self.client_id = ENROL_CLIENT_PREFIX + self.nonce
-        parsed = Broker.parse(self.hub.broker)
+        self.client_id = enrol_client_id(self.hub.site, self.nonce)
+        parsed = Broker.parse(self.hub.enrol_url)
         # No CA yet: TLS without checking the broker; the sealed bundle is what counts.
         broker = Broker(parsed.host, parsed.port, parsed.protocol, tls=parsed.tls, verify=False)
         self.connection = Connection(self.client_id, broker, on_message=self.replies.put)

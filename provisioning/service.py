@@ -32,7 +32,7 @@ from provisioning.messages import (
 )
 from provisioning.pairing import Pairing, PairingError
 from provisioning.registry import DeviceRecord, Registry
-from provisioning.topics import ENROL_CLIENT_PREFIX, ProvisioningTopics
+from provisioning.topics import ProvisioningTopics, enrol_client_id
 from queue_engine.domain.model import Site
 from queue_engine.hub.devices import DeviceRegistry
 
@@ -140,7 +140,7 @@ class ProvisioningService:
         except (ValidationError, ValueError):
             log.info("ignored a malformed enrolment request from %s", client)
             return
-        if client != ENROL_CLIENT_PREFIX + request.nonce:
+        if client != enrol_client_id(self.site.id, request.nonce):
             log.info("ignored an enrolment request whose nonce is not its client's (%s)", client)
             return
         now = self.clock()

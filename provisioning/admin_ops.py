@@ -156,7 +156,7 @@ class AdminOps:
         self.write_broker_files()
         self.devices.revoke(record.id)
         self.clear_device(record.id)
-        return {"device": record.id}
+        return {"device": record.id, "reloaded": self.files.reloads}
 
     def listing(self, r: AdminRequest, now: datetime) -> dict[str, Any]:
         """Every device with its presence, and the requests waiting for approval."""

@@ -6,6 +6,10 @@ and a request that has faced `max_guesses` wrong codes is dropped (its device sh
 code), so a 6-digit code faces at most 10 guesses: a chance of 1 in 100,000. Besides, at
 most `burst` wrong codes are taken per `window`; past that every approval is refused with
 the time to wait, the right code included.
+
+Against a flood of requests: a device repeats its request every few seconds, so one that
+falls `silence` (30 s) silent is dropped; at most `per_source` requests wait per claimed
+host name, and `max_pending` in all.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ class Pending:
     created: datetime
     expires: datetime
     wrong_guesses: int = 0
+    last_seen: datetime | None = None
     device_id: str | None = None
     answer: EnrolReply | None = None
     box_key: bytes | None = field(default=None, repr=False)
@@ -57,6 +62,8 @@ class Pairing:
     max_guesses: int = 10
     burst: int = 5
     window: timedelta = timedelta(minutes=1)
+    silence: timedelta = timedelta(seconds=30)
+    per_source: int = 4
     _pending: dict[str, Pending] = field(default_factory=dict)
     _closed: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     _failures: deque[datetime] = field(default_factory=deque)
@@ -70,11 +77,15 @@ class Pairing:
                 request.public_key
             ):
                 return self._refused(request.nonce, "mismatch")
+            pending.last_seen = now
             return pending.answer or self._waiting(pending, now)
         closed = self._closed.get(client_id)
         if closed is not None:
             return self._refused(request.nonce, closed[0])
         if len(self._pending) >= self.max_pending:
+            return self._refused(request.nonce, "busy")
+        same = [p for p in self.pending() if p.hostname == request.hostname]
+        if len(same) >= self.per_source:
             return self._refused(request.nonce, "busy")
         pending = Pending(
             client_id=client_id,
@@ -86,6 +97,7 @@ class Pairing:
             version=request.version,
             created=now,
             expires=now + self.ttl,
+            last_seen=now,
         )
         self._pending[client_id] = pending
         return self._waiting(pending, now)
@@ -155,7 +167,7 @@ class Pairing:
 
     def expire(self, now: datetime) -> list[Pending]:
         """Forget requests past their time; returns them."""
-        gone = [p for p in self._pending.values() if p.expires <= now]
+        gone = [p for p in self._pending.values() if p.expires <= now or self._silent(p, now)]
         for pending in gone:
             del self._pending[pending.client_id]
             self._closed[pending.client_id] = ("expired", now + self.ttl)
@@ -163,6 +175,11 @@ class Pairing:
             if until <= now:
                 del self._closed[client]
         return gone
+
+    def _silent(self, pending: Pending, now: datetime) -> bool:
+        """Waiting for approval, and not repeated for `silence`: its device is gone."""
+        seen = pending.last_seen or pending.created
+        return pending.device_id is None and now - seen >= self.silence
 
     def pending(self) -> list[Pending]:
         """Requests still waiting for approval."""

@@ -130,7 +130,7 @@ class ProvisioningService:
             self._admin(incoming)
             return
         client = self.ptopics.parse_enrol_request(incoming.topic)
-        if client is not None:
+        if client is not None and not incoming.retained:  # a retained one: not a device now
             self._enrol(client, incoming.payload)
 
     def _enrol(self, client: str, payload: bytes) -> None:

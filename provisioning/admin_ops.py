@@ -10,7 +10,7 @@ from typing import Any
 from link.protocol.topics import HUB_DEVICE, WEB_DEVICE
 from provisioning.broker_files import ADMIN, PROVISIONING, Account, BrokerFiles, client_id_prefix
 from provisioning.messages import AdminRequest, Bundle, EnrolReply
-from provisioning.pairing import Pairing
+from provisioning.pairing import Pairing, Pending
 from provisioning.passwords import hash_password, new_password
 from provisioning.registry import DeviceRecord, Registry, slug, stamp
 from queue_engine.domain.model import Site
@@ -60,9 +60,9 @@ class AdminOps:
         self.deliver = deliver
 
     def run(self, request: AdminRequest, now: datetime) -> dict[str, Any]:
-        """Do what the request asks; OpError or PairingError when it cannot be done."""
+        """Do what the request asks (all but approve, which waits for the device: see
+        `begin_approve`); OpError or PairingError when it cannot be done."""
         verbs = {
-            "approve": self.approve,
             "list": self.listing,
             "revoke": self.revoke,
             "update": self.update,
@@ -75,28 +75,25 @@ class AdminOps:
 
     # --- the operations ---------------------------------------------------------------
 
-    def approve(self, r: AdminRequest, now: datetime) -> dict[str, Any]:
-        """Give the device that shows `r.code` its role, name and credentials."""
-        if not (r.code and r.role and r.name):
-            raise OpError("invalid_request", "approve needs the pairing code, --role and --name")
-        existing = self.registry.find(r.device or r.name)
-        if existing is not None and existing.role != r.role:
-            raise OpError(
-                "conflict",
-                f"{existing.id} is a {existing.role}, not a {r.role}; "
-                "revoke it first or choose another name",
-            )
-        device_id = existing.id if existing else slug(r.device or r.name)
-        if device_id in RESERVED or device_id.startswith(client_id_prefix(self.site.id)):
-            raise OpError("invalid_request", f"{device_id!r} is reserved; choose another name")
-        counter, zone = self._placement(r.role, r, existing)
-        pending = self.pairing.find(r.code, now)
+    def begin_approve(self, r: AdminRequest, now: datetime) -> list[Pending]:
+        """Check an approval, then put its code to the waiting devices: the requests to
+        send their challenge to (`complete_approve` once one proves the code)."""
+        self._target(r)
+        assert r.code is not None
+        return self.pairing.challenge(r.code, now)
+
+    def complete_approve(self, r: AdminRequest, pending: Pending, now: datetime) -> dict[str, Any]:
+        """Give the device that proved `r.code` its role, name and credentials."""
         if pending.kind != r.role:
+            self.pairing.end_trial()
             raise OpError(
                 "role_mismatch",
                 f"the device showing this code runs the {pending.kind} "
                 f"app; approve it with --role {pending.kind}",
             )
+        existing, device_id = self._target(r)
+        assert r.role is not None and r.name is not None
+        counter, zone = self._placement(r.role, r, existing)
         keep_name = existing is not None and r.name.casefold() == existing.id.casefold()
         password = new_password()
         record = replace(
@@ -125,9 +122,7 @@ class AdminOps:
             password=password,
             ca_pem=self.ca_pem,
         )
-        answer = self.pairing.approve(
-            pending, record.id, bundle.model_dump_json().encode(), r.code, now
-        )
+        answer = self.pairing.approve(pending, record.id, bundle.model_dump_json().encode(), now)
         self.deliver(pending.client_id, answer)
         return {
             "device": record.id,
@@ -136,6 +131,23 @@ class AdminOps:
             "counter": counter,
             "zone": zone,
         }
+
+    def _target(self, r: AdminRequest) -> tuple[DeviceRecord | None, str]:
+        """(the existing record, the device id) an approval gives credentials to."""
+        if not (r.code and r.role and r.name):
+            raise OpError("invalid_request", "approve needs the pairing code, --role and --name")
+        existing = self.registry.find(r.device or r.name)
+        if existing is not None and existing.role != r.role:
+            raise OpError(
+                "conflict",
+                f"{existing.id} is a {existing.role}, not a {r.role}; "
+                "revoke it first or choose another name",
+            )
+        device_id = existing.id if existing else slug(r.device or r.name)
+        if device_id in RESERVED or device_id.startswith(client_id_prefix(self.site.id)):
+            raise OpError("invalid_request", f"{device_id!r} is reserved; choose another name")
+        self._placement(r.role, r, existing)
+        return existing, device_id
 
     def update(self, r: AdminRequest, now: datetime) -> dict[str, Any]:
         """Change a device's name, counter or zone; it receives its new configuration."""

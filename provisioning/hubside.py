@@ -93,6 +93,7 @@ class HubProvisioning:
             advertiser = Advertiser(
                 announcement, public.port, addresses=advertise_addresses, interfaces=interfaces
             )
+        pairing = Pairing(site=site)
         return cls(
             config,
             registry,
@@ -103,6 +104,7 @@ class HubProvisioning:
             public_broker,
             ca_pem,
             advertiser,
+            pairing,
         )
 
     @property

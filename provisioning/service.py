@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -38,6 +39,8 @@ from queue_engine.hub.devices import DeviceRegistry
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+#: Seconds the device showing an administrator's code has to prove it.
+CONFIRM_WINDOW = 3.0
 
 
 class ProvisioningService:
@@ -63,7 +66,8 @@ class ProvisioningService:
         self.registry = registry
         self.devices = devices
         self.clock = clock
-        self.pairing = pairing or Pairing()
+        self.pairing = pairing or Pairing(site=site.id)
+        self._approving: tuple[AdminRequest, float, set[str]] | None = None
         self.ops = AdminOps(
             site,
             registry,
@@ -116,9 +120,11 @@ class ProvisioningService:
                 incoming = self._inbox.get(timeout=0.5)
             except queue.Empty:
                 self.pairing.expire(self.clock())
+                self._check_trial()
                 continue
             try:
                 self._handle(incoming)
+                self._check_trial()
             except Exception:
                 log.exception("provisioning hit an error on %s; it carries on", incoming.topic)
 
@@ -136,7 +142,7 @@ class ProvisioningService:
     def _enrol(self, client: str, payload: bytes) -> None:
         try:
             request = EnrolRequest.model_validate_json(payload)
-            sealing.unb64(request.public_key)
+            sealing.unb64(request.pake)
         except (ValidationError, ValueError):
             log.info("ignored a malformed enrolment request from %s", client)
             return
@@ -148,6 +154,14 @@ class ProvisioningService:
             device = self.pairing.acknowledge(client, request, now)
             if device is not None:
                 log.info("device %s received its credentials", device)
+            return
+        if request.type == "confirm":
+            pending = self.pairing.confirm(client, request)
+            if pending is not None and self._approving is not None:
+                admin, _deadline, clients = self._approving
+                self._approving = None
+                self._reply(admin, lambda: self.ops.complete_approve(admin, pending, now))
+                self._again(clients)
             return
         reply = self.pairing.request(client, request, now)
         self._send(client, reply)
@@ -162,9 +176,50 @@ class ProvisioningService:
             log.info("ignored a malformed admin request: %s", error.errors()[:1])
             return
         now = self.clock()
+        if request.verb != "approve":
+            self._reply(request, lambda: self.ops.run(request, now))
+            return
+        if self._approving is not None:
+            busy = PairingError("busy", "another approval is under way; try again in a moment")
+            self._reply(request, lambda: _raise(busy))
+            return
         try:
-            data = self.ops.run(request, now)
-            reply = AdminReply(request_id=request.request_id, ok=True, data=data)
+            challenged = self.ops.begin_approve(request, now)
+        except (OpError, PairingError) as error:
+            refused = error
+            self._reply(request, lambda: _raise(refused))
+            return
+        for pending in challenged:
+            assert pending.challenge is not None
+            self._send(pending.client_id, pending.challenge)
+        clients = {p.client_id for p in challenged}
+        self._approving = (request, time.monotonic() + CONFIRM_WINDOW, clients)
+
+    def _check_trial(self) -> None:
+        """End an approval no device proved: every one declined, or the time is up."""
+        if self._approving is None:
+            return
+        request, deadline, clients = self._approving
+        trial = self.pairing.trial
+        if trial is not None and not trial.answered_by_none and time.monotonic() < deadline:
+            return
+        self._approving = None
+        now = self.clock()
+        self._reply(request, lambda: self.pairing.fail(now))
+        self._again(clients)
+
+    def _again(self, clients: set[str]) -> None:
+        """Ask the devices of a finished trial for a new exchange (theirs is used up)."""
+        for client, reply in self.pairing.again(clients, self.clock()):
+            self._send(client, reply)
+
+    def _reply(self, request: AdminRequest, work: Callable[[], object]) -> None:
+        """Run `work` for an admin request and publish its answer (or why it failed)."""
+        try:
+            data = work()
+            reply = AdminReply(
+                request_id=request.request_id, ok=True, data=data if isinstance(data, dict) else {}
+            )
         except OpError as error:
             reply = AdminReply(
                 request_id=request.request_id,
@@ -187,6 +242,10 @@ class ProvisioningService:
     def _clear_device(self, device_id: str) -> None:
         for topic in (self.topics.device_config(device_id), self.topics.device_status(device_id)):
             self.connection.publish(topic, b"", retain=True)
+
+
+def _raise(error: Exception) -> None:
+    raise error
 
 
 def config_message(site: str, record: DeviceRecord, now: datetime) -> DeviceConfigMessage:

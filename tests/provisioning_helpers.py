@@ -15,7 +15,7 @@ import paho.mqtt.client as paho
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
-from link.mqtt import Broker
+from link.mqtt import Broker, Incoming
 from loket.broker import Mosquitto, free_port
 from provisioning.admin import ask
 from provisioning.broker_files import BIND_CLIENT_IDS, client_id_prefix
@@ -105,12 +105,14 @@ def provisioned_hub(
     """Start Mosquitto with the generated files, the hub, and provisioning beside it."""
     folder = tmp_path / "provisioning"
     mosquitto = Mosquitto(port=free_port())
-    # Enrolled devices are sent to the listener that binds client ids to users.
+    # Enrolled devices are sent to the listener that binds client ids to users; devices
+    # enrol on another, the only one that lets anonymous clients in.
     open_kw.setdefault("public_broker", mosquitto.broker.url)
+    enrol_port = free_port()
+    open_kw.setdefault("enrol_port", enrol_port)
     prov = HubProvisioning.open(TOWNHALL, folder, mosquitto.broker, **open_kw)
     # As root, Mosquitto drops to its own user, which may not read a test's private files.
     as_root = "user root\n" if os.geteuid() == 0 else ""
-    enrol_port = free_port()
     mosquitto.extra = (
         BIND_CLIENT_IDS
         + prov.files.mosquitto_lines()
@@ -146,6 +148,27 @@ def provisioned_hub(
 def rig(tmp_path: Path, clock: FrozenClock) -> Iterator[Rig]:
     """A provisioned hub (no zeroconf)."""
     yield from provisioned_hub(tmp_path, clock)
+
+
+def record_service(rig: Rig) -> tuple[list[Incoming], list[tuple[str, bytes]]]:
+    """What the hub's provisioning service receives and publishes from now on."""
+    service = rig.prov.service
+    assert service is not None
+    received: list[Incoming] = []
+    sent: list[tuple[str, bytes]] = []
+    handle, publish = service._handle, service.connection.publish
+
+    def handled(incoming: Incoming) -> None:
+        received.append(incoming)
+        handle(incoming)
+
+    def published(topic: str, payload: bytes, **kw: Any) -> None:
+        sent.append((topic, payload))
+        publish(topic, payload, **kw)
+
+    service._handle = handled  # type: ignore[method-assign]
+    service.connection.publish = published  # type: ignore[method-assign]
+    return received, sent
 
 
 class RawClient:

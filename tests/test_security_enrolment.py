@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import queue
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from link.mqtt import Connection, Incoming
 from loket.cli import main
-from provisioning.broker_files import MESSAGE_SIZE_LIMIT, PROVISIONING
+from provisioning.broker_files import MESSAGE_SIZE_LIMIT
 from provisioning.pairing import Pairing
 from provisioning.topics import ProvisioningTopics, enrol_client_id
-from tests.provisioning_helpers import SITE, RawClient, Rig, rig
+from tests.mqtt_fixtures import until
+from tests.provisioning_helpers import SITE, RawClient, Rig, record_service, rig
 from tests.test_provisioning_units import Device
 
 __all__ = ["rig"]
@@ -38,21 +36,8 @@ def test_requests_from_one_source_take_few_slots_and_silent_ones_expire_soon() -
     assert [p.client_id for p in pairing.pending()] == [kiosk.client]
 
 
-def _provisioning_session(rig: Rig, inbox: queue.Queue[Incoming]) -> Connection:
-    raw = json.loads((rig.folder / f"{PROVISIONING}.json").read_text())
-    broker = rig.broker.__class__(
-        rig.broker.host, rig.broker.port, username=raw["username"], password=raw["password"]
-    )
-    watcher = Connection(f"loket-{SITE}-watch", broker, on_message=inbox.put)
-    watcher.subscribe(PTOPICS.all_enrol_requests)
-    watcher.start()
-    assert watcher.wait_online(5)
-    return watcher
-
-
 def test_the_broker_drops_an_oversized_enrolment_message(rig: Rig) -> None:
-    inbox: queue.Queue[Incoming] = queue.Queue()
-    watcher = _provisioning_session(rig, inbox)
+    received, _sent = record_service(rig)
     device = Device()
     client_id = enrol_client_id(SITE, device.nonce)
     anonymous = RawClient(rig.enrol_broker, exact_id=client_id)
@@ -65,12 +50,11 @@ def test_the_broker_drops_an_oversized_enrolment_message(rig: Rig) -> None:
         anonymous2 = RawClient(rig.enrol_broker, exact_id=client_id)
         assert anonymous2.reason() == 0
         anonymous2.publish(topic, b"small")
-        seen = inbox.get(timeout=5)
-        assert seen.payload == b"small", f"{len(seen.payload)} bytes got through"
+        until(lambda: received)
+        assert received[0].payload == b"small", f"{len(received[0].payload)} bytes got through"
         anonymous2.close()
     finally:
         anonymous.close()
-        watcher.close()
 
 
 def test_a_retained_enrolment_request_does_not_refill_the_slots_after_a_restart(

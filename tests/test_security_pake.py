@@ -159,11 +159,11 @@ def test_a_fake_hub_gets_nothing_from_an_enrolling_device(
         )
         # Its guessed answers do not convince the device: after 10 it shows a new code.
         second = codes.get(timeout=20)
-        assert second != first or fake_hub.guesses >= 10
+        assert fake_hub.guesses >= 10
         assert load_credentials(data) is None
         # With the device's code the fake hub registers itself at the real hub; the
         # administrator approves the code the device shows: the hub gives nothing away.
-        attacker = _impersonate(rig, request, second)
+        attacker = _impersonate(rig, request)
         reply = rig.admin("approve", code=second, role="kiosk", name="Kiosk inkom")
         assert not reply.ok and reply.error is not None and reply.error.code == "wrong_code"
         assert attacker.empty() or all(r.status != "approved" for r in list(attacker.queue))
@@ -175,7 +175,7 @@ def test_a_fake_hub_gets_nothing_from_an_enrolling_device(
     assert load_credentials(data) is None
 
 
-def _impersonate(rig: Rig, recorded: EnrolRequest, _code: str) -> queue.Queue[EnrolReply]:
+def _impersonate(rig: Rig, recorded: EnrolRequest) -> queue.Queue[EnrolReply]:
     """An attacker's enrolment at the real hub, replaying the device's recorded message
     (it cannot make one for the code: it does not know it), proving with what it has."""
     nonce = sealing.new_nonce()

@@ -48,12 +48,12 @@ faults: venv
 	$(BIN)/pytest -m faults
 
 # The regression tests of what an attack on a provisioned site found (issue 13).
-security: venv
+security: deps venv
 	$(BIN)/pytest -m security
 
 # The deployment guide run as written (as root, in a throw-away folder): users, folders,
 # permissions, Mosquitto as its own user, systemd-analyze verify on the units.
-deploy-check: venv
+deploy-check: deps venv
 	$(BIN)/pytest tests/test_security_deploy.py
 
 # A busy day's peak held for SOAK_SECONDS (at most 600) with faults injected; prints a report.

@@ -50,12 +50,13 @@ install -d -o loket -g mosquitto -m 0750 "$data"
 install -d -o loket -g mosquitto -m 2750 "$data/broker"
 install -d -o mosquitto -g mosquitto -m 0750 "$root/var/lib/mosquitto"
 
-# 3. Every device's broker credential and ACL, from the site file; the hub (loket) keeps
-#    them up to date afterwards, so they become its files.
+# 3. Every device's broker credential and ACL, from the site file, the service accounts
+#    (hub, provisioning, admin, web) and the site's broker options (loket-site.conf); the
+#    hub (loket) keeps them up to date afterwards, so they become its files.
 "$loket" provision init --config "$etc/site.yaml" --data "$data/provisioning" \
     --broker-dir "$data/broker" >/dev/null
 chown -R loket:loket "$data/provisioning"
-chown loket:mosquitto "$data/broker/passwd" "$data/broker/acl"
+chown loket:mosquitto "$data/broker/passwd" "$data/broker/acl" "$data/broker/loket-site.conf"
 
 # 4. The site's CA and the broker's certificate. The CA key stays root's; Mosquitto's group
 #    reads the broker's key; the CA certificate is copied where the hub can read it.
@@ -67,8 +68,11 @@ chmod 0750 "$etc/tls"
 chmod 0640 "$etc/tls/broker.key"
 install -o root -g root -m 0644 "$etc/tls/ca.pem" "$etc/ca.pem"
 
-# 5. Mosquitto's configuration (its TLS listener in conf.d too: Mosquitto reads include_dir
-#    only in its main file) and the units, with this machine's paths and host name.
+# 5. Mosquitto's configuration, all in conf.d (Mosquitto reads include_dir only in its main
+#    file): loopback and the broker files, the TLS listeners (8883 for enrolled devices, 8884
+#    for enrolment), the site's options (client-id prefix, message size); and the units,
+#    with this machine's paths and host name (loket-web is installed, not enabled: it wants
+#    the reverse proxy first).
 place() {
     sed -e "s#/opt/loket/.venv#$venv#g" -e "s#/etc/loket#$etc#g" \
         -e "s#/var/lib/#$root/var/lib/#g" -e "s#loket-hub.local:8883#${hosts[0]}:8883#g" \
@@ -80,7 +84,10 @@ install -d -m 0755 "$units" "$units/loket-hub.service.d"
 place mosquitto-loket-provisioned.conf "$root/etc/mosquitto/conf.d/loket.conf"
 install -o root -g root -m 0644 "$etc/tls/mosquitto-tls.conf" \
     "$root/etc/mosquitto/conf.d/loket-tls.conf"
-for unit in loket-hub.service loket-broker-reload.path loket-broker-reload.service; do
+install -o root -g root -m 0644 "$data/broker/loket-site.conf" \
+    "$root/etc/mosquitto/conf.d/loket-site.conf"
+for unit in loket-hub.service loket-web.service loket-broker-reload.path \
+    loket-broker-reload.service; do
     place "$unit" "$units/$unit"
 done
 place loket-hub-provisioning.conf "$units/loket-hub.service.d/loket-hub-provisioning.conf"

@@ -113,7 +113,14 @@ def run_revoke(args: argparse.Namespace) -> int:
     data: Revoked | None = _ask(args, "revoke", device=args.device)
     if data is None:
         return int(args.status)
-    print(f"revoked: {data.device} (credentials removed, broker reloaded)")
+    if data.reloaded:
+        print(f"revoked: {data.device} (credentials removed, broker reloaded)")
+    else:
+        print(
+            f"revoked: {data.device} (credentials removed from the broker's files; the hub "
+            "does not reload Mosquitto itself, so the device stays connected until "
+            "loket-broker-reload.path or `systemctl reload mosquitto` reloads it)"
+        )
     return 0
 
 
@@ -128,10 +135,18 @@ def run_list(args: argparse.Namespace) -> int:
     print(table(data.devices))
     for waiting in data.pending:
         print(
-            f"waiting for approval: a {waiting.kind.value} ({waiting.hostname or '?'}), "
+            f"waiting for approval: a {waiting.kind.value} ({printable(waiting.hostname or '?')}), "
             f"{waiting.waiting_s} s, expires in {waiting.expires_in} s"
         )
     return 0
+
+
+def printable(text: str) -> str:
+    """Text safe on a terminal: control characters (ESC and the C1 set included) shown as
+    escapes, so a device's host name cannot move the cursor or recolour the screen."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
 
 
 COLUMNS = ("id", "role", "name", "where", "state", "online", "last seen", "version", "printer")
@@ -146,7 +161,7 @@ def table(devices: list[DeviceRow]) -> str:
             (
                 d.id,
                 d.role.value,
-                d.name,
+                printable(d.name),
                 d.counter or d.zone or "-",
                 d.state,
                 "yes" if d.online else "no",

@@ -71,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
     if provisioning is not None:
         provisioning.start(process.hub)
     log.info("serving site on %s", broker.url)
-    web = cmd_web.spawn(args, broker) if args.web_port is not None else None
+    credentials = provisioning.web_credentials if provisioning else None
+    web = cmd_web.spawn(args, broker, credentials) if args.web_port is not None else None
     stop.wait()
     if provisioning is not None:
         provisioning.close()

@@ -41,6 +41,7 @@ def register(subparsers: Any) -> None:
         help="the broker's host name or address (repeat; loopback is always in)",
     )
     tls.add_argument("--port", type=int, default=8883, help="TLS listener port (8883)")
+    tls.add_argument("--enrol-port", type=int, default=8884, help="enrolment listener (8884)")
     tls.add_argument(
         "--device",
         action="append",
@@ -66,8 +67,9 @@ def run_init(args: argparse.Namespace) -> int:
         print(f"loket provision init: {error}", file=sys.stderr)
         return 2
     print(f"registry: {prov.registry.path} ({len(prov.registry.records())} devices)")
-    print("add to Mosquitto's configuration (with allow_anonymous true: the ACL lets")
-    print("anonymous clients reach only their own enrolment topics):")
+    print(f"copy {prov.files.site_conf} to /etc/mosquitto/conf.d/ (client ids bound to")
+    print("users, message size); Mosquitto's lines (anonymous clients reach only their own")
+    print("enrolment topics, and only on a listener without use_username_as_clientid):")
     print(prov.files.mosquitto_lines(), end="")
     return 0
 
@@ -80,7 +82,13 @@ def run_tls(args: argparse.Namespace) -> int:
     try:
         check_id("site", args.site)
         written = provision_tls(
-            args.out, args.site, args.host, force=args.force, port=args.port, devices=args.device
+            args.out,
+            args.site,
+            args.host,
+            force=args.force,
+            port=args.port,
+            enrol_port=args.enrol_port,
+            devices=args.device,
         )
     except (ValueError, OSError) as error:
         print(f"loket provision tls: {error}", file=sys.stderr)
@@ -121,6 +129,12 @@ def add_hub_options(parser: argparse.ArgumentParser) -> None:
         help="after a change: none (a systemd path unit reloads), pid:FILE, cmd:CMD",
     )
     group.add_argument("--ca-file", metavar="FILE", help="the site CA handed to enrolled devices")
+    group.add_argument(
+        "--enrol-port",
+        type=int,
+        metavar="N",
+        help="advertise the enrolment listener's port (`loket provision tls`: 8884)",
+    )
 
 
 def open_for_hub(args: argparse.Namespace, broker: Any) -> Any:
@@ -144,4 +158,5 @@ def open_for_hub(args: argparse.Namespace, broker: Any) -> Any:
         reload=reload_from(args.broker_reload),
         ca_file=args.ca_file,
         advertise=args.advertise,
+        enrol_port=args.enrol_port,
     )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import resource
 import signal
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from typing import Any
 
 from link.mqtt import Broker
@@ -29,6 +31,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--config", required=True, metavar="FILE", help="site YAML")
     parser.add_argument("--broker", required=True, metavar="URL", help="mqtt://host:port")
+    parser.add_argument(
+        "--credentials",
+        metavar="FILE",
+        help="the web account's credentials on a provisioned site "
+        "(the hub's provisioning directory's web.json)",
+    )
     add_web_options(parser, prefix="")
     parser.add_argument("--log-format", choices=("text", "json"), default="text")
     parser.set_defaults(run=run)
@@ -71,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         delay_minutes = args.delay_minutes or live.delay_minutes
         web = WebProcess(
             args.config,
-            Broker.parse(args.broker),
+            web_broker(args.broker, args.credentials),
             host=args.bind,
             port=args.port,
             allow_delay=allow_delay,
@@ -91,11 +99,31 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def spawn(args: argparse.Namespace, broker: Broker) -> subprocess.Popen[bytes]:
+def web_broker(url: str, credentials: str | None) -> Broker:
+    """The broker, logged in as the web account from its credentials file (a password is
+    never taken from the URL: the process list would show it)."""
+    broker = Broker.parse(url)
+    if broker.password:
+        raise ValueError("--broker: no password in the URL; use --credentials FILE")
+    if not credentials:
+        return broker
+    with open(credentials, encoding="utf-8") as file:
+        raw = json.load(file)
+    try:
+        return replace(broker, username=raw["username"], password=raw["password"])
+    except (KeyError, TypeError):
+        raise ValueError(f"{credentials}: no username and password") from None
+
+
+def spawn(
+    args: argparse.Namespace, broker: Broker, credentials: str | None = None
+) -> subprocess.Popen[bytes]:
     """`loket web` as a child of `loket hub --web-port N`: its own process, so thousands of
-    open pages never take the hub's worker thread's time."""
+    open pages never take the hub's worker thread's time. `credentials`: the web account's
+    file (its path is on the command line, never the password)."""
     command = [sys.executable, "-m", "loket.cli"] + (["-v"] if args.verbose else [])
     command += ["web", "--config", args.config, "--broker", broker.url]
+    command += ["--credentials", credentials] if credentials else []
     command += ["--port", str(args.web_port), "--bind", args.web_bind]
     if args.delay_minutes is not None:
         command += ["--delay-minutes", str(args.delay_minutes)]

@@ -27,5 +27,6 @@ def add_enrol_arguments(parser: argparse.ArgumentParser, kind: str) -> None:
     parser.add_argument(
         "--hub",
         metavar="URL",
-        help="with --enrol: the hub's broker (mqtt[s]://host:port) when zeroconf cannot find it",
+        help="with --enrol: the hub's enrolment listener (mqtts://host:8884) when zeroconf "
+        "cannot find it",
     )

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from link.protocol.roles import Role
 from link.protocol.topics import HUB_DEVICE, WEB_DEVICE
-from provisioning.broker_files import ADMIN, Account, BrokerFiles
+from provisioning.broker_files import ADMIN, PROVISIONING, Account, BrokerFiles, client_id_prefix
 from provisioning.messages import (
     AdminData,
     AdminRequest,
@@ -22,14 +22,14 @@ from provisioning.messages import (
     Revoked,
     Updated,
 )
-from provisioning.pairing import Pairing
+from provisioning.pairing import Pairing, Pending
 from provisioning.passwords import hash_password, new_password
 from provisioning.registry import DeviceRecord, Registry, slug, stamp
 from queue_engine.domain.model import Site
 from queue_engine.hub.devices import DeviceRegistry
 
 #: Ids no device may take: the service accounts'.
-RESERVED = frozenset({HUB_DEVICE, ADMIN, WEB_DEVICE})
+RESERVED = frozenset({HUB_DEVICE, ADMIN, WEB_DEVICE, PROVISIONING})
 
 
 class OpError(Exception):
@@ -72,9 +72,9 @@ class AdminOps:
         self.deliver = deliver
 
     def run(self, request: AdminRequest, now: datetime) -> AdminData:
-        """Do what the request asks; OpError or PairingError when it cannot be done."""
+        """Do what the request asks (all but approve, which waits for the device: see
+        `begin_approve`); OpError or PairingError when it cannot be done."""
         verbs: dict[str, Callable[[AdminRequest, datetime], AdminData]] = {
-            "approve": self.approve,
             "list": self.listing,
             "revoke": self.revoke,
             "update": self.update,
@@ -87,28 +87,25 @@ class AdminOps:
 
     # --- the operations ---------------------------------------------------------------
 
-    def approve(self, r: AdminRequest, now: datetime) -> Approved:
-        """Give the device that shows `r.code` its role, name and credentials."""
-        if not (r.code and r.role and r.name):
-            raise OpError("invalid_request", "approve needs the pairing code, --role and --name")
-        existing = self.registry.find(r.device or r.name)
-        if existing is not None and existing.role != r.role:
-            raise OpError(
-                "conflict",
-                f"{existing.id} is a {existing.role}, not a {r.role}; "
-                "revoke it first or choose another name",
-            )
-        device_id = existing.id if existing else slug(r.device or r.name)
-        if device_id in RESERVED:
-            raise OpError("invalid_request", f"{device_id!r} is reserved; choose another name")
-        counter, zone = self._placement(r.role, r, existing)
-        pending = self.pairing.find(r.code, now)
+    def begin_approve(self, r: AdminRequest, now: datetime) -> list[Pending]:
+        """Check an approval, then put its code to the waiting devices: the requests to
+        send their challenge to (`complete_approve` once one proves the code)."""
+        self._target(r)
+        assert r.code is not None
+        return self.pairing.challenge(r.code, now)
+
+    def complete_approve(self, r: AdminRequest, pending: Pending, now: datetime) -> Approved:
+        """Give the device that proved `r.code` its role, name and credentials."""
         if pending.kind != r.role:
+            self.pairing.end_trial()
             raise OpError(
                 "role_mismatch",
                 f"the device showing this code runs the {pending.kind} "
                 f"app; approve it with --role {pending.kind}",
             )
+        existing, device_id = self._target(r)
+        assert r.role is not None and r.name is not None
+        counter, zone = self._placement(r.role, r, existing)
         keep_name = existing is not None and r.name.casefold() == existing.id.casefold()
         password = new_password()
         record = replace(
@@ -137,11 +134,26 @@ class AdminOps:
             password=password,
             ca_pem=self.ca_pem,
         )
-        answer = self.pairing.approve(
-            pending, record.id, bundle.model_dump_json().encode(), r.code, now
-        )
+        answer = self.pairing.approve(pending, record.id, bundle.model_dump_json().encode(), now)
         self.deliver(pending.client_id, answer)
         return Approved(device=record.id, role=r.role, name=record.name, counter=counter, zone=zone)
+
+    def _target(self, r: AdminRequest) -> tuple[DeviceRecord | None, str]:
+        """(the existing record, the device id) an approval gives credentials to."""
+        if not (r.code and r.role and r.name):
+            raise OpError("invalid_request", "approve needs the pairing code, --role and --name")
+        existing = self.registry.find(r.device or r.name)
+        if existing is not None and existing.role != r.role:
+            raise OpError(
+                "conflict",
+                f"{existing.id} is a {existing.role}, not a {r.role}; "
+                "revoke it first or choose another name",
+            )
+        device_id = existing.id if existing else slug(r.device or r.name)
+        if device_id in RESERVED or device_id.startswith(client_id_prefix(self.site.id)):
+            raise OpError("invalid_request", f"{device_id!r} is reserved; choose another name")
+        self._placement(r.role, r, existing)
+        return existing, device_id
 
     def update(self, r: AdminRequest, now: datetime) -> Updated:
         """Change a device's name, counter or zone; it receives its new configuration."""
@@ -162,7 +174,7 @@ class AdminOps:
         self.write_broker_files()
         self.devices.revoke(record.id)
         self.clear_device(record.id)
-        return Revoked(device=record.id)
+        return Revoked(device=record.id, reloaded=self.files.reloads)
 
     def listing(self, r: AdminRequest, now: datetime) -> Listing:
         """Every device with its presence, and the requests waiting for approval."""

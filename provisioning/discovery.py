@@ -1,8 +1,9 @@
 """Finding the hub without typing an address: a zeroconf (mDNS/DNS-SD) advertisement.
 
 The hub advertises `_loket._tcp.local.` on its broker's port, with TXT records: `site`
-(the site id), `v` (the protocol version, v1), `tls` (1 when devices must use TLS) and,
-when set, `broker` (the URL devices should use). `avahi-browse -rtp _loket._tcp` shows it.
+(the site id), `v` (the protocol version, v1), `tls` (1 when devices must use TLS),
+when set, `broker` (the URL devices should use) and `enrol` (the port of the anonymous
+enrolment listener, when it is not the broker's). `avahi-browse -rtp _loket._tcp` shows it.
 """
 
 from __future__ import annotations
@@ -27,18 +28,26 @@ SERVICE_TYPE = "_loket._tcp.local."
 @dataclass(frozen=True)
 class HubAnnouncement:
     """What a device learns about a hub from its advertisement (`broker`: the URL to use;
-    when the hub does not say, the address it was found at)."""
+    when the hub does not say, the address it was found at; `enrol`: where to enrol)."""
 
     site: str
     broker: str
     protocol: str = VERSION
     tls: bool = False
     name: str = ""
+    enrol: str = ""
+    enrol_port: int | None = None
 
     def properties(self) -> dict[str, str]:
         """The TXT records."""
         props = {"site": self.site, "v": self.protocol, "tls": "1" if self.tls else "0"}
+        props |= {"enrol": str(self.enrol_port)} if self.enrol_port else {}
         return props | ({"broker": self.broker} if self.broker else {})
+
+    @property
+    def enrol_url(self) -> str:
+        """Where an unenrolled device connects (anonymously) to ask for credentials."""
+        return self.enrol or self.broker
 
     @classmethod
     def from_info(cls, info: ServiceInfo) -> HubAnnouncement | None:
@@ -58,7 +67,11 @@ class HubAnnouncement:
             return None
         if not broker or props.get("v") != VERSION:
             return None
-        return cls(site, broker, props["v"], tls, info.name)
+        port = props.get("enrol", "")
+        enrol = ""
+        if port.isascii() and port.isdigit() and addresses:
+            enrol = f"{'mqtts' if tls else 'mqtt'}://{_host(addresses[0])}:{int(port)}"
+        return cls(site, broker, props["v"], tls, info.name, enrol)
 
 
 def _host(address: str) -> str:

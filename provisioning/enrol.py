@@ -28,7 +28,7 @@ from provisioning import sealing
 from provisioning.discovery import HubAnnouncement, discover
 from provisioning.files import private_dir, write_atomic, write_json
 from provisioning.messages import Bundle, DeviceRole, EnrolReply, EnrolRequest
-from provisioning.topics import ENROL_CLIENT_PREFIX, ProvisioningTopics
+from provisioning.topics import ProvisioningTopics, enrol_client_id
 
 log = logging.getLogger(__name__)
 
@@ -158,9 +158,11 @@ def _check(deadline: float | None, stop: threading.Event, why: str) -> None:
 
 
 class _Attempt:
-    """One code's enrolment: a one-time key, an anonymous MQTT session, the polling."""
+    """One code's enrolment: an anonymous MQTT session, the PAKE exchanges, the polling."""
 
-    MAX_BAD_ANSWERS = 3
+    #: Answers that did not prove the code before the device shows a new one: as many
+    #: guesses as the hub allows (Pairing.max_guesses), so a fake hub gets no more.
+    MAX_BAD_ANSWERS = 10
 
     def __init__(self, kind: DeviceRole, hub: HubAnnouncement, version: str | None) -> None:
         self.kind = kind
@@ -169,17 +171,18 @@ class _Attempt:
         self.topics = ProvisioningTopics(hub.site)
         self.replies: queue.Queue[Incoming] = queue.Queue()
         self.connection: Connection | None = None
-        self.box_key = b""
+        self.keys: sealing.Keys | None = None
 
     def begin(self, on_code: Callable[[str], None]) -> None:
-        """A new code, key and session; shows the code."""
+        """A new code, exchange and session; shows the code."""
         self.close()
         self.code, self.nonce = sealing.new_code(), sealing.new_nonce()
-        self.key = sealing.DeviceKey()
-        self.code_key = sealing.code_key(self.code, self.nonce)
-        self.client_id = ENROL_CLIENT_PREFIX + self.nonce
-        parsed = Broker.parse(self.hub.broker)
-        # No CA yet: TLS without checking the broker; the sealed bundle is what counts.
+        self.pake = sealing.DevicePake(self.code, self.nonce, self.hub.site)
+        self.answered: dict[str, bytes] = {}  # the hub's messages answered: our proof
+        self.keys = None
+        self.client_id = enrol_client_id(self.hub.site, self.nonce)
+        parsed = Broker.parse(self.hub.enrol_url)
+        # No CA yet: TLS without checking the broker; the PAKE is what proves the hub.
         broker = Broker(parsed.host, parsed.port, parsed.protocol, tls=parsed.tls, verify=False)
         self.connection = Connection(self.client_id, broker, on_message=self.replies.put)
         self.connection.subscribe(self.topics.enrol_reply(self.client_id))
@@ -187,59 +190,95 @@ class _Attempt:
         on_code(self.code)
 
     def request(self, kind: str = "request", proof: bytes | None = None) -> bytes:
-        """The request (or acknowledgement) payload."""
+        """The request (or confirmation, or acknowledgement) payload."""
         message = EnrolRequest(
             type=kind,  # type: ignore[arg-type]
             nonce=self.nonce,
             kind=self.kind,
-            public_key=sealing.b64(self.key.public),
-            verifier=sealing.b64(sealing.verifier(self.code_key, self.key.public)),
+            pake=sealing.b64(self.pake.message),
             hostname=socket.gethostname()[:100],
             version=self.version,
             proof=sealing.b64(proof) if proof else None,
         )
         return message.model_dump_json(exclude_none=True).encode()
 
+    def _send(self, payload: bytes) -> None:
+        assert self.connection is not None
+        self.connection.publish(self.topics.enrol_request(self.client_id), payload)
+
+    def _renew(self) -> None:
+        """A new exchange for the same code (a SPAKE2 state serves once)."""
+        self.pake = sealing.DevicePake(self.code, self.nonce, self.hub.site)
+        self._send(self.request())
+
     def wait(self, deadline: float | None, stop: threading.Event, poll: float) -> Bundle | None:
         """The bundle once approved; None when this code is void (show a new one)."""
         assert self.connection is not None
         bad = 0
         next_send = 0.0
-        while True:
+        while bad < self.MAX_BAD_ANSWERS:
             _check(deadline, stop, "no approval in time")
             if time.monotonic() >= next_send and self.connection.online:
-                self.connection.publish(self.topics.enrol_request(self.client_id), self.request())
+                self._send(self.request())
                 next_send = time.monotonic() + poll
-            try:
-                incoming = self.replies.get(timeout=min(0.2, poll))
-            except queue.Empty:
-                continue
-            try:
-                reply = EnrolReply.model_validate_json(incoming.payload)
-            except ValidationError:
-                continue
-            if reply.nonce != self.nonce or reply.status == "pending":
+            reply = self._next_reply(poll)
+            if reply is None:
                 continue
             if reply.status == "refused":
                 log.info("the hub dropped this pairing code (%s); showing a new one", reply.reason)
                 return None
-            bundle = self._open(reply)
-            if bundle is not None:
-                return bundle
-            bad += 1
-            if bad >= self.MAX_BAD_ANSWERS:
-                return None
+            outcome = self._handle(reply)
+            if isinstance(outcome, Bundle):
+                return outcome
+            bad += 0 if outcome else 1
+        return None
+
+    def _next_reply(self, poll: float) -> EnrolReply | None:
+        try:
+            incoming = self.replies.get(timeout=min(0.2, poll))
+            reply = EnrolReply.model_validate_json(incoming.payload)
+        except (queue.Empty, ValidationError):
+            return None
+        return reply if reply.nonce == self.nonce else None
+
+    def _handle(self, reply: EnrolReply) -> Bundle | bool:
+        """The bundle, or whether the reply was in order (False: a bad answer)."""
+        if reply.status == "pending":
+            if reply.reason == "again":  # the hub used up our message in a trial
+                self._renew()
+            return True
+        if reply.status == "confirm":
+            if self._confirm(reply):
+                return True
+            self._renew()
+            return False
+        bundle = self._open(reply)
+        return bundle if bundle is not None else False
+
+    def _confirm(self, reply: EnrolReply) -> bool:
+        """Answer the hub's proof that it knows the code with ours; False if it does not."""
+        message = reply.pake or ""
+        if message in self.answered:  # repeated: answer again
+            self._send(self.request("confirm", self.answered[message]))
+            return True
+        try:
+            keys = self.pake.answer(sealing.unb64(message), sealing.unb64(reply.proof or ""))
+        except ValueError as error:
+            log.info("an answer that does not prove this code: %s", error)
+            return False
+        self.keys = keys
+        self.answered[message] = keys.device_proof
+        self._send(self.request("confirm", keys.device_proof))
+        return True
 
     def _open(self, reply: EnrolReply) -> Bundle | None:
+        if self.keys is None:
+            return None
         try:
             sealed = sealing.Sealed(
-                sealing.unb64(reply.hub_public_key or ""),
-                sealing.unb64(reply.iv or ""),
-                sealing.unb64(reply.ciphertext or ""),
-                b"",
+                sealing.unb64(reply.iv or ""), sealing.unb64(reply.ciphertext or "")
             )
-            plain, self.box_key = self.key.open(sealed, self.code_key, self.nonce)
-            bundle = Bundle.model_validate_json(plain)
+            bundle = Bundle.model_validate_json(sealing.open_sealed(sealed, self.keys, self.nonce))
         except (ValueError, ValidationError) as error:
             log.warning("ignored an answer that does not open with this code: %s", error)
             return None
@@ -250,10 +289,8 @@ class _Attempt:
 
     def acknowledge(self) -> None:
         """Tell the hub the bundle arrived (it then forgets the request)."""
-        if self.connection is not None:
-            proof = sealing.ack_proof(self.box_key, self.nonce)
-            payload = self.request("ack", proof)
-            self.connection.publish(self.topics.enrol_request(self.client_id), payload)
+        if self.connection is not None and self.keys is not None:
+            self._send(self.request("ack", self.keys.ack_proof(self.nonce)))
 
     def close(self) -> None:
         """End the anonymous session (after sending what is queued)."""

@@ -19,6 +19,7 @@ from link.protocol.roles import Device
 from link.protocol.topics import HUB_DEVICE, WEB_DEVICE
 from provisioning.broker_files import (
     ADMIN,
+    PROVISIONING,
     Account,
     BrokerFiles,
     Reload,
@@ -45,6 +46,7 @@ class HubProvisioning:
     files: BrokerFiles
     accounts: list[Account]
     broker: Broker
+    service_broker: Broker
     public_broker: str | None
     ca_pem: str | None = None
     advertiser: Advertiser | None = None
@@ -65,27 +67,50 @@ class HubProvisioning:
         advertise: bool = False,
         advertise_addresses: list[str] | None = None,
         interfaces: list[str] | None = None,
+        enrol_port: int | None = None,
     ) -> HubProvisioning:
         """Load (or start) the registry, write Mosquitto's files and reload it."""
         config = load_site_config(config_path)
         site = config.site.id
         registry = Registry.open(folder, config)
-        accounts = [service_account(folder, site, who) for who in (HUB_DEVICE, ADMIN, WEB_DEVICE)]
+        who = (HUB_DEVICE, ADMIN, WEB_DEVICE, PROVISIONING)
+        accounts = [service_account(folder, site, name) for name in who]
         files = BrokerFiles(Path(broker_dir or Path(folder) / "broker"), site, reload)
         files.write(accounts, registry.records())
         hub_account = accounts[0]
         broker = replace(broker, username=hub_account.username, password=hub_account.password)
+        service = accounts[3]
+        service_broker = replace(broker, username=service.username, password=service.password)
         _write_admin_file(Path(folder), site, broker.url, ca_file)
         ca_pem = Path(ca_file).read_text(encoding="ascii") if ca_file else None
         advertiser = None
         if advertise:
             # Without --public-broker, devices use the address they found the hub at.
             public = Broker.parse(public_broker) if public_broker else broker
-            announcement = HubAnnouncement(site, public_broker or "", tls=public.tls)
+            announcement = HubAnnouncement(
+                site, public_broker or "", tls=public.tls, enrol_port=enrol_port
+            )
             advertiser = Advertiser(
                 announcement, public.port, addresses=advertise_addresses, interfaces=interfaces
             )
-        return cls(config, registry, files, accounts, broker, public_broker, ca_pem, advertiser)
+        pairing = Pairing(site=site)
+        return cls(
+            config,
+            registry,
+            files,
+            accounts,
+            broker,
+            service_broker,
+            public_broker,
+            ca_pem,
+            advertiser,
+            pairing,
+        )
+
+    @property
+    def web_credentials(self) -> str:
+        """The live page's credentials file (`loket web --credentials`)."""
+        return str(Path(self.registry.path).parent / f"{WEB_DEVICE}.json")
 
     def devices(self) -> list[Device]:
         """The hub's devices: the registry's, not revoked."""
@@ -97,7 +122,7 @@ class HubProvisioning:
             hub.site,
             self.registry,
             hub.devices,
-            self.broker,
+            self.service_broker,
             self.files,
             self.accounts,
             public_broker=self.public_broker,

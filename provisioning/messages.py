@@ -27,31 +27,32 @@ class _Message(BaseModel):
 
 
 class EnrolRequest(_Message):
-    """enrol/request/<client>: a device asks to be enrolled (or acknowledges its bundle).
+    """enrol/request/<client>: a device asks to be enrolled, confirms, or acknowledges.
 
-    `verifier` lets the hub tell which request an administrator's pairing code belongs to
-    without the code ever crossing the network; `public_key` is the device's one-time
-    X25519 key, so only the device can open the bundle.
+    `pake` is the device's SPAKE2 message, made with the pairing code: the code never
+    crosses the network, and nothing sent lets anyone test a guess of it offline. `proof`
+    answers the hub's proof ("confirm") or shows the bundle arrived ("ack").
     """
 
-    type: Literal["request", "ack"] = "request"
+    type: Literal["request", "confirm", "ack"] = "request"
     nonce: Nonce
     kind: DeviceRole
-    public_key: B64
-    verifier: B64
+    pake: B64
     hostname: Short | None = None
     version: Short | None = None
     proof: B64 | None = None
 
 
 class EnrolReply(_Message):
-    """enrol/reply/<client>: pending, approved (with the sealed bundle), or refused."""
+    """enrol/reply/<client>: pending; confirm (the hub's SPAKE2 message and its proof that
+    it knows the code); approved (the sealed bundle); or refused."""
 
     nonce: Nonce
-    status: Literal["pending", "approved", "refused"]
+    status: Literal["pending", "confirm", "approved", "refused"]
     expires_in: int | None = None
     reason: Short | None = None
-    hub_public_key: B64 | None = None
+    pake: B64 | None = None
+    proof: B64 | None = None
     iv: B64 | None = None
     ciphertext: B64 | None = None
 
@@ -119,9 +120,11 @@ class Updated(AdminData):
 
 
 class Revoked(AdminData):
-    """revoke: the device whose credentials were removed."""
+    """revoke: the device whose credentials were removed; `reloaded`: whether the hub
+    reloaded the broker (else `loket-broker-reload.path` must, before the device is dropped)."""
 
     device: str
+    reloaded: bool
 
 
 DeviceState = Literal["enrolled", "not enrolled", "revoked"]

@@ -1,11 +1,13 @@
-"""The pairing code and the sealed bundle.
+"""The pairing code, the PAKE that turns it into a shared key, and the sealed bundle.
 
-The device makes a 6-digit code (shown on its screen, never sent) and a one-time X25519
-key. It sends its public key and a verifier, HMAC(scrypt(code, nonce), public key), so the
-hub can tell which pending request an administrator's code belongs to. The hub seals the
-bundle with AES-256-GCM under a key from HKDF over the X25519 secret, salted with the
-code's scrypt key: an eavesdropper cannot open it even with the code (no X25519 secret),
-and a fake hub cannot make one the device accepts without the code.
+The device makes a 6-digit code (shown on its screen, never sent) and sends a SPAKE2
+message made with it. When an administrator types the code at the hub, the hub answers
+with its own SPAKE2 message and a proof that it knows the code; the device answers with
+its proof, and only then does the hub seal the bundle (AES-256-GCM) under a key both
+derived. Neither message lets anyone test a guess of the code offline: an eavesdropper
+gets nothing, and a fake hub, or a fake device at the real hub, gets one guess per
+exchange (a device drops a code after 10 bad answers, as the hub does after 10 wrong
+codes).
 """
 
 from __future__ import annotations
@@ -18,15 +20,14 @@ import secrets
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from spake2 import SPAKE2_A, SPAKE2_B
+from spake2.spake2 import SPAKEError
 
 CODE_DIGITS = 6
-CONTEXT = b"loket-enrol-v1|"
-#: scrypt cost: about 50 ms and 16 MiB, so a verifier seen on the wire is slow to brute-force.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+CONTEXT = b"loket-enrol-v2|"
 
 
 def new_code() -> str:
@@ -51,28 +52,6 @@ def format_code(code: str) -> str:
     return f"{code[:3]} {code[3:]}"
 
 
-def code_key(code: str, nonce: str) -> bytes:
-    """The code stretched with scrypt, salted with the request's nonce."""
-    return hashlib.scrypt(
-        code.encode(),
-        salt=CONTEXT + bytes.fromhex(nonce),
-        n=SCRYPT_N,
-        r=SCRYPT_R,
-        p=SCRYPT_P,
-        dklen=32,
-    )
-
-
-def verifier(key: bytes, device_public: bytes) -> bytes:
-    """What the device sends so the hub can match a code to its request."""
-    return hmac.new(key, b"verifier|" + device_public, hashlib.sha256).digest()
-
-
-def ack_proof(box_key: bytes, nonce: str) -> bytes:
-    """What the device sends back to show it opened the bundle."""
-    return hmac.new(box_key, b"ack|" + nonce.encode(), hashlib.sha256).digest()
-
-
 def b64(raw: bytes) -> str:
     """Standard base64 text."""
     return base64.b64encode(raw).decode("ascii")
@@ -84,56 +63,84 @@ def unb64(text: str) -> bytes:
 
 
 class SealError(ValueError):
-    """A sealed bundle that does not open: wrong code, wrong key, or tampered with."""
+    """A message that does not check out: wrong code, other exchange, or tampered with."""
+
+
+def _ids(nonce: str, site: str) -> dict[str, bytes]:
+    return {"idA": CONTEXT + b"device|" + nonce.encode(), "idB": CONTEXT + b"hub|" + site.encode()}
+
+
+@dataclass(frozen=True)
+class Keys:
+    """What one exchange's shared secret gives: each side's proof, the box key."""
+
+    hub_proof: bytes = field(repr=False)
+    device_proof: bytes = field(repr=False)
+    box_key: bytes = field(repr=False)
+
+    @classmethod
+    def derive(cls, secret: bytes, nonce: str) -> Keys:
+        """The keys of the exchange `nonce` from the PAKE's shared secret."""
+        raw = HKDF(
+            algorithm=hashes.SHA256(), length=96, salt=None, info=CONTEXT + nonce.encode()
+        ).derive(secret)
+        return cls(raw[:32], raw[32:64], raw[64:])
+
+    def ack_proof(self, nonce: str) -> bytes:
+        """What the device sends back to show it opened the bundle."""
+        return hmac.new(self.box_key, b"ack|" + nonce.encode(), hashlib.sha256).digest()
+
+
+class DevicePake:
+    """The device's side of one exchange (a new one after each failed answer)."""
+
+    def __init__(self, code: str, nonce: str, site: str) -> None:
+        self._state = SPAKE2_A(code.encode(), **_ids(nonce, site))
+        self.nonce = nonce
+        self.message: bytes = self._state.start()
+        self.keys: Keys | None = None
+
+    def answer(self, hub_message: bytes, hub_proof: bytes) -> Keys:
+        """Keys once the hub proved it knows the code; SealError otherwise (this state is
+        then spent: make a new DevicePake)."""
+        try:
+            keys = Keys.derive(self._state.finish(hub_message), self.nonce)
+        except (SPAKEError, ValueError) as error:
+            raise SealError("the hub's message is no SPAKE2 message") from error
+        if not hmac.compare_digest(keys.hub_proof, hub_proof):
+            raise SealError("the hub does not know this code")
+        self.keys = keys
+        return keys
+
+
+def hub_pake(code: str, nonce: str, site: str, device_message: bytes) -> tuple[bytes, Keys]:
+    """The hub's SPAKE2 message for a device's, and the keys (right only if the code is)."""
+    state = SPAKE2_B(code.encode(), **_ids(nonce, site))
+    message: bytes = state.start()
+    try:
+        secret = state.finish(device_message)
+    except (SPAKEError, ValueError) as error:
+        raise SealError("the device's message is no SPAKE2 message") from error
+    return message, Keys.derive(secret, nonce)
 
 
 @dataclass(frozen=True)
 class Sealed:
-    """A bundle sealed for one device, and the key the device's acknowledgement proves."""
+    """A bundle sealed under an exchange's box key."""
 
-    hub_public: bytes
     iv: bytes
     ciphertext: bytes
-    box_key: bytes = field(repr=False)
 
 
-def _box_key(
-    shared: bytes, key: bytes, nonce: str, device_public: bytes, hub_public: bytes
-) -> bytes:
-    info = CONTEXT + bytes.fromhex(nonce) + device_public + hub_public
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=key, info=info).derive(shared)
-
-
-def seal(plaintext: bytes, key: bytes, nonce: str, device_public: bytes) -> Sealed:
-    """Seal `plaintext` for the device that owns `device_public` and shows the code."""
-    hub_private = X25519PrivateKey.generate()
-    hub_public = _raw_public(hub_private)
-    shared = hub_private.exchange(X25519PublicKey.from_public_bytes(device_public))
-    box_key = _box_key(shared, key, nonce, device_public, hub_public)
+def seal(plaintext: bytes, keys: Keys, nonce: str) -> Sealed:
+    """Seal `plaintext` for the device of the exchange `nonce`."""
     iv = os.urandom(12)
-    ciphertext = AESGCM(box_key).encrypt(iv, plaintext, CONTEXT + nonce.encode())
-    return Sealed(hub_public, iv, ciphertext, box_key)
+    return Sealed(iv, AESGCM(keys.box_key).encrypt(iv, plaintext, CONTEXT + nonce.encode()))
 
 
-class DeviceKey:
-    """The device's one-time X25519 key for one enrolment."""
-
-    def __init__(self) -> None:
-        self._private = X25519PrivateKey.generate()
-        self.public = _raw_public(self._private)
-
-    def open(self, sealed: Sealed, key: bytes, nonce: str) -> tuple[bytes, bytes]:
-        """(plaintext, box key) of a bundle sealed for this key; SealError if it does not open."""
-        try:
-            shared = self._private.exchange(X25519PublicKey.from_public_bytes(sealed.hub_public))
-            box_key = _box_key(shared, key, nonce, self.public, sealed.hub_public)
-            plain = AESGCM(box_key).decrypt(sealed.iv, sealed.ciphertext, CONTEXT + nonce.encode())
-        except (InvalidTag, ValueError) as error:
-            raise SealError("the hub's answer does not open with this code") from error
-        return plain, box_key
-
-
-def _raw_public(private: X25519PrivateKey) -> bytes:
-    return private.public_key().public_bytes(
-        encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw
-    )
+def open_sealed(sealed: Sealed, keys: Keys, nonce: str) -> bytes:
+    """The plaintext of a sealed bundle; SealError if it does not open."""
+    try:
+        return AESGCM(keys.box_key).decrypt(sealed.iv, sealed.ciphertext, CONTEXT + nonce.encode())
+    except (InvalidTag, ValueError) as error:
+        raise SealError("the bundle does not open with this exchange's key") from error

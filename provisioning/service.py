@@ -1,9 +1,9 @@
 """The hub's provisioning service: enrolment requests, admin requests, device configuration.
 
-It runs beside the hub with its own MQTT session (the hub's credentials, another client
-id) and one worker thread, so it never slows the queue. It changes the hub's
-`DeviceRegistry` in place: an approved device may send commands at once, a revoked one
-no longer. It is the registry's only writer.
+It runs beside the hub with its own MQTT session (its own `provisioning` account: the
+broker takes each username as its client id) and one worker thread, so it never slows
+the queue. It changes the hub's `DeviceRegistry` in place: an approved device may send
+commands at once, a revoked one no longer. It is the registry's only writer.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
@@ -24,6 +25,7 @@ from provisioning.admin_ops import AdminOps, OpError
 from provisioning.broker_files import Account, BrokerFiles
 from provisioning.messages import (
     MAX_PAYLOAD,
+    AdminData,
     AdminError,
     AdminReply,
     AdminRequest,
@@ -33,12 +35,14 @@ from provisioning.messages import (
 )
 from provisioning.pairing import Pairing, PairingError
 from provisioning.registry import DeviceRecord, Registry
-from provisioning.topics import ENROL_CLIENT_PREFIX, ProvisioningTopics
+from provisioning.topics import ProvisioningTopics, enrol_client_id
 from queue_engine.domain.model import Site
 from queue_engine.hub.devices import DeviceRegistry
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+#: Seconds the device showing an administrator's code has to prove it.
+CONFIRM_WINDOW = 3.0
 
 
 class ProvisioningService:
@@ -64,7 +68,8 @@ class ProvisioningService:
         self.registry = registry
         self.devices = devices
         self.clock = clock
-        self.pairing = pairing or Pairing()
+        self.pairing = pairing or Pairing(site=site.id)
+        self._approving: tuple[AdminRequest, float, set[str]] | None = None
         self.ops = AdminOps(
             site,
             registry,
@@ -117,9 +122,11 @@ class ProvisioningService:
                 incoming = self._inbox.get(timeout=0.5)
             except queue.Empty:
                 self.pairing.expire(self.clock())
+                self._check_trial()
                 continue
             try:
                 self._handle(incoming)
+                self._check_trial()
             except Exception:
                 log.exception("provisioning hit an error on %s; it carries on", incoming.topic)
 
@@ -131,17 +138,17 @@ class ProvisioningService:
             self._admin(incoming)
             return
         client = self.ptopics.parse_enrol_request(incoming.topic)
-        if client is not None:
+        if client is not None and not incoming.retained:  # a retained one: not a device now
             self._enrol(client, incoming.payload)
 
     def _enrol(self, client: str, payload: bytes) -> None:
         try:
             request = EnrolRequest.model_validate_json(payload)
-            sealing.unb64(request.public_key)
+            sealing.unb64(request.pake)
         except (ValidationError, ValueError):
             log.info("ignored a malformed enrolment request from %s", client)
             return
-        if client != ENROL_CLIENT_PREFIX + request.nonce:
+        if client != enrol_client_id(self.site.id, request.nonce):
             log.info("ignored an enrolment request whose nonce is not its client's (%s)", client)
             return
         now = self.clock()
@@ -149,6 +156,14 @@ class ProvisioningService:
             device = self.pairing.acknowledge(client, request, now)
             if device is not None:
                 log.info("device %s received its credentials", device)
+            return
+        if request.type == "confirm":
+            pending = self.pairing.confirm(client, request)
+            if pending is not None and self._approving is not None:
+                admin, _deadline, clients = self._approving
+                self._approving = None
+                self._reply(admin, lambda: self.ops.complete_approve(admin, pending, now))
+                self._again(clients)
             return
         reply = self.pairing.request(client, request, now)
         self._send(client, reply)
@@ -163,8 +178,47 @@ class ProvisioningService:
             log.info("ignored a malformed admin request: %s", error.errors()[:1])
             return
         now = self.clock()
+        if request.verb != "approve":
+            self._reply(request, lambda: self.ops.run(request, now))
+            return
+        if self._approving is not None:
+            busy = PairingError("busy", "another approval is under way; try again in a moment")
+            self._reply(request, lambda: _raise(busy))
+            return
         try:
-            data = self.ops.run(request, now)
+            challenged = self.ops.begin_approve(request, now)
+        except (OpError, PairingError) as error:
+            refused = error
+            self._reply(request, lambda: _raise(refused))
+            return
+        for pending in challenged:
+            assert pending.challenge is not None
+            self._send(pending.client_id, pending.challenge)
+        clients = {p.client_id for p in challenged}
+        self._approving = (request, time.monotonic() + CONFIRM_WINDOW, clients)
+
+    def _check_trial(self) -> None:
+        """End an approval no device proved: every one declined, or the time is up."""
+        if self._approving is None:
+            return
+        request, deadline, clients = self._approving
+        trial = self.pairing.trial
+        if trial is not None and not trial.answered_by_none and time.monotonic() < deadline:
+            return
+        self._approving = None
+        now = self.clock()
+        self._reply(request, lambda: self.pairing.fail(now))
+        self._again(clients)
+
+    def _again(self, clients: set[str]) -> None:
+        """Ask the devices of a finished trial for a new exchange (theirs is used up)."""
+        for client, reply in self.pairing.again(clients, self.clock()):
+            self._send(client, reply)
+
+    def _reply(self, request: AdminRequest, work: Callable[[], AdminData | None]) -> None:
+        """Run `work` for an admin request and publish its answer (or why it failed)."""
+        try:
+            data = work()
             reply: AdminReply[Any] = AdminReply(request_id=request.request_id, ok=True, data=data)
         except OpError as error:
             reply = AdminReply(
@@ -188,6 +242,10 @@ class ProvisioningService:
     def _clear_device(self, device_id: str) -> None:
         for topic in (self.topics.device_config(device_id), self.topics.device_status(device_id)):
             self.connection.publish(topic, b"", retain=True)
+
+
+def _raise(error: Exception) -> NoReturn:
+    raise error
 
 
 def config_message(site: str, record: DeviceRecord, now: datetime) -> DeviceConfigMessage:

@@ -2,7 +2,9 @@
 
 `loket provision tls --out DIR --site SITE --host NAME…` writes:
 ca.pem, ca.key (keep it on the hub, owner-only), broker.pem, broker.key, and
-mosquitto-tls.conf (a listener on 8883 using them). Enrolment hands ca.pem to each device,
+mosquitto-tls.conf (a listener on 8883 for enrolled devices, each logged in with its own
+credentials and bound to its client id, and one on 8884 for enrolment: the only place a
+client without credentials may connect). Enrolment hands ca.pem to each device,
 which then checks the broker against it. Run it again with other hosts to re-issue the
 broker's certificate under the same CA; the CA is only replaced with --force.
 """
@@ -145,8 +147,23 @@ def load(cert_path: Path, key_path: Path) -> Issued:
     return Issued(cert, key)
 
 
-def listener_conf(folder: Path, port: int = 8883, bind: str | None = None) -> str:
-    """Mosquitto's TLS listener using the files in `folder`."""
+#: The TLS listener for enrolment (anonymous clients), beside the devices' on 8883.
+ENROL_PORT = 8884
+
+
+def listener_conf(
+    folder: Path, port: int = 8883, bind: str | None = None, enrol_port: int | None = ENROL_PORT
+) -> str:
+    """Mosquitto's TLS listeners using the files in `folder`: the devices' (credentials
+    only, the username is the client id) and, unless None, the enrolment one."""
+    text = _tls_listener(folder, port, bind) + "use_username_as_clientid true\n"
+    if enrol_port is not None:
+        text += "# Enrolment: anonymous clients may ask for a pairing code, nothing else.\n"
+        text += _tls_listener(folder, enrol_port, bind)
+    return text
+
+
+def _tls_listener(folder: Path, port: int, bind: str | None) -> str:
     where = f"{port} {bind}" if bind else f"{port}"
     return (
         f"listener {where}\n"
@@ -165,6 +182,7 @@ def provision_tls(
     now: datetime | None = None,
     force: bool = False,
     port: int = 8883,
+    enrol_port: int | None = ENROL_PORT,
     devices: list[str] | None = None,
 ) -> list[Path]:
     """Write (or reuse) the site's CA, issue the broker's certificate, write the listener."""
@@ -181,7 +199,9 @@ def provision_tls(
     written = [ca_cert, ca_key]
     written.append(write_atomic(folder / BROKER_KEY, broker.key_pem(), 0o640))
     written.append(write_atomic(folder / BROKER_CERT, broker.cert_pem(), 0o644))
-    written.append(write_atomic(folder / LISTENER, listener_conf(folder, port), 0o644))
+    written.append(
+        write_atomic(folder / LISTENER, listener_conf(folder, port, enrol_port=enrol_port), 0o644)
+    )
     for device in devices or []:
         issued = issue(ca, device, site, now, client=True)
         written.append(write_atomic(folder / f"{device}.key", issued.key_pem(), 0o600))

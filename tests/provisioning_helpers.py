@@ -15,9 +15,10 @@ import paho.mqtt.client as paho
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
-from link.mqtt import Broker
+from link.mqtt import Broker, Incoming
 from loket.broker import Mosquitto, free_port
 from provisioning.admin import ask
+from provisioning.broker_files import BIND_CLIENT_IDS, client_id_prefix
 from provisioning.discovery import HubAnnouncement
 from provisioning.enrol import Credentials, obtain_credentials
 from provisioning.hubside import HubProvisioning
@@ -39,10 +40,21 @@ class Rig:
     clock: FrozenClock
     threads: list[threading.Thread] = field(default_factory=list)
 
+    enrol_port: int = 0
+
     @property
     def broker(self) -> Broker:
-        """The broker, without credentials."""
+        """The broker, without credentials (the listener that takes credentials only)."""
         return self.mosquitto.broker
+
+    @property
+    def enrol_broker(self) -> Broker:
+        """The enrolment listener (anonymous clients let in, for enrolment only)."""
+        return Broker(self.mosquitto.host, self.enrol_port)
+
+    def announcement(self) -> HubAnnouncement:
+        """What a device would find by zeroconf."""
+        return HubAnnouncement(SITE, self.broker.url, enrol=self.enrol_broker.url)
 
     def admin(self, verb: str, **fields: Any) -> AdminReply[Any]:
         """What `loket devices VERB` asks."""
@@ -54,7 +66,7 @@ class Rig:
         """Run a device's enrolment in a thread: (codes it shows, its result)."""
         codes: queue.Queue[str] = queue.Queue()
         result: queue.Queue[Any] = queue.Queue()
-        hub = hub or HubAnnouncement(SITE, self.broker.url)
+        hub = hub or self.announcement()
 
         def device() -> None:
             try:
@@ -93,10 +105,21 @@ def provisioned_hub(
     """Start Mosquitto with the generated files, the hub, and provisioning beside it."""
     folder = tmp_path / "provisioning"
     mosquitto = Mosquitto(port=free_port())
+    # Enrolled devices are sent to the listener that binds client ids to users; devices
+    # enrol on another, the only one that lets anonymous clients in.
+    open_kw.setdefault("public_broker", mosquitto.broker.url)
+    enrol_port = free_port()
+    open_kw.setdefault("enrol_port", enrol_port)
     prov = HubProvisioning.open(TOWNHALL, folder, mosquitto.broker, **open_kw)
     # As root, Mosquitto drops to its own user, which may not read a test's private files.
     as_root = "user root\n" if os.geteuid() == 0 else ""
-    mosquitto.extra = prov.files.mosquitto_lines() + as_root + extra
+    mosquitto.extra = (
+        BIND_CLIENT_IDS
+        + prov.files.mosquitto_lines()
+        + as_root
+        + f"listener {enrol_port} {mosquitto.host}\n"
+        + extra
+    )
     prov.files.reload = mosquitto.reload
     process: HubProcess | None = None
     rig: Rig | None = None
@@ -105,7 +128,7 @@ def provisioned_hub(
         process = build_hub(
             TOWNHALL, tmp_path / "site.db", prov.broker, clock=clock, devices=prov.devices()
         )
-        rig = Rig(mosquitto, prov, process, folder, clock)
+        rig = Rig(mosquitto, prov, process, folder, clock, enrol_port=enrol_port)
         process.hub.start()
         assert process.hub.connection.wait_online(5), "the hub could not log in"
         prov.start(process.hub)
@@ -127,6 +150,27 @@ def rig(tmp_path: Path, clock: FrozenClock) -> Iterator[Rig]:
     yield from provisioned_hub(tmp_path, clock)
 
 
+def record_service(rig: Rig) -> tuple[list[Incoming], list[tuple[str, bytes]]]:
+    """What the hub's provisioning service receives and publishes from now on."""
+    service = rig.prov.service
+    assert service is not None
+    received: list[Incoming] = []
+    sent: list[tuple[str, bytes]] = []
+    handle, publish = service._handle, service.connection.publish
+
+    def handled(incoming: Incoming) -> None:
+        received.append(incoming)
+        handle(incoming)
+
+    def published(topic: str, payload: bytes, **kw: Any) -> None:
+        sent.append((topic, payload))
+        publish(topic, payload, **kw)
+
+    service._handle = handled  # type: ignore[method-assign]
+    service.connection.publish = published  # type: ignore[method-assign]
+    return received, sent
+
+
 class RawClient:
     """A bare paho client, to see exactly what the broker answers."""
 
@@ -138,7 +182,13 @@ class RawClient:
         *,
         v5: bool = True,
         client_id: str = "",
+        exact_id: str | None = None,
     ) -> None:
+        """`client_id` gets the site's client-id prefix; `exact_id` is sent as it is."""
+        if exact_id is None:
+            client_id = client_id_prefix(SITE) + (client_id or os.urandom(4).hex())
+        else:
+            client_id = exact_id
         version = MQTTProtocolVersion.MQTTv5 if v5 else MQTTProtocolVersion.MQTTv311
         self.client = paho.Client(
             CallbackAPIVersion.VERSION2, client_id=client_id, protocol=version
@@ -149,12 +199,17 @@ class RawClient:
         self.pubacks: queue.Queue[Any] = queue.Queue()
         self.messages: queue.Queue[paho.MQTTMessage] = queue.Queue()
         self.disconnected = threading.Event()
+        self.disconnects = 0
         self.client.on_connect = lambda c, u, f, rc, p=None: self.connack.put(rc)
         self.client.on_publish = lambda c, u, mid, rc, p=None: self.pubacks.put(rc)
         self.client.on_message = lambda c, u, msg: self.messages.put(msg)
-        self.client.on_disconnect = lambda *a: self.disconnected.set()
+        self.client.on_disconnect = lambda *a: self._gone()
         self.client.connect(broker.host, broker.port)
         self.client.loop_start()
+
+    def _gone(self) -> None:
+        self.disconnects += 1
+        self.disconnected.set()
 
     def reason(self) -> Any:
         """The CONNACK's reason code."""

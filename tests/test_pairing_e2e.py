@@ -16,7 +16,6 @@ from display_board.presenter import DisplayPresenter
 from display_board.wiring import board_client
 from display_board.wiring import follow_config as follow_display_config
 from link.client import LoketClient
-from provisioning.discovery import HubAnnouncement
 from siteconfig import load_site_config
 from staff_terminal.desk import desk_config
 from staff_terminal.wiring import connect_staff, follow_config
@@ -40,9 +39,7 @@ def test_a_staff_terminal_pairs_and_calls_as_itself(rig: Rig, tmp_path: Path) ->
     data = tmp_path / "staff"
     inbox = Inbox()
     pairing = PairingPresenter("staff", "en")
-    enrolment = Enrolment(
-        pairing, data, inbox, site=SITE, hub=HubAnnouncement(SITE, rig.broker.url), poll=0.5
-    )
+    enrolment = Enrolment(pairing, data, inbox, site=SITE, hub=rig.announcement(), poll=0.5)
     enrolment.start()
     try:
         pump(inbox, lambda: pairing.has_code)

@@ -25,7 +25,7 @@ def pairing_screen(
         {"quit": True},
     ]
     args = [kind, "--enrol", "--config", str(TOWNHALL), "--data", str(folder / "data")]
-    args += ["--hub", rig.broker.url, *extra]
+    args += ["--hub", rig.enrol_broker.url, *extra]
     run = run_ui(args, steps, env, folder)
     assert not (folder / "data" / "credentials.json").exists()
     return run.stderr

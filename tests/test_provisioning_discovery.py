@@ -88,16 +88,18 @@ def test_enrolment_over_tls_hands_the_site_ca_to_the_device(
 ) -> None:
     tls_dir = tmp_path / "tls"
     provision_tls(tls_dir, SITE, ["localhost"])
-    port = free_port()
+    port, enrol_port = free_port(), free_port()
     url = f"mqtts://127.0.0.1:{port}"
-    listener = listener_conf(tls_dir, port, bind="127.0.0.1")
+    listener = listener_conf(tls_dir, port, bind="127.0.0.1", enrol_port=enrol_port)
     rigs = provisioned_hub(
         tmp_path, clock, extra=listener, ca_file=tls_dir / "ca.pem", public_broker=url
     )
     rig = next(rigs)
     try:
         codes, result = rig.start_enrolment(
-            "display", tmp_path / "display", hub=HubAnnouncement(SITE, url, tls=True)
+            "display",
+            tmp_path / "display",
+            hub=HubAnnouncement(SITE, url, tls=True, enrol=f"mqtts://127.0.0.1:{enrol_port}"),
         )
         code = codes.get(timeout=10)
         rig.waiting()

@@ -14,7 +14,7 @@ from cryptography import x509
 
 from provisioning import sealing
 from provisioning.broker_files import acl_text, passwd_text, service_account
-from provisioning.messages import EnrolRequest
+from provisioning.messages import EnrolReply, EnrolRequest
 from provisioning.pairing import Pairing, PairingError
 from provisioning.passwords import check_password, hash_password
 from provisioning.registry import DeviceRecord, Registry, slug
@@ -39,36 +39,58 @@ def test_password_hashes_are_mosquittos_own_format(tmp_path: Path) -> None:
     assert check_password("s3cret", theirs) and not check_password("other", theirs)
 
 
+SITE = "stad-voorbeeld"
+
+
 class Device:
     """A device's side of one enrolment, by hand."""
 
     def __init__(self, kind: str = "kiosk") -> None:
         self.code, self.nonce = sealing.new_code(), sealing.new_nonce()
-        self.key = sealing.DeviceKey()
-        self.code_key = sealing.code_key(self.code, self.nonce)
-        self.client = f"enrol-{self.nonce}"
+        self.pake = sealing.DevicePake(self.code, self.nonce, SITE)
+        self.client = f"loket-{SITE}-enrol-{self.nonce}"
         self.request = EnrolRequest(
             nonce=self.nonce,
-            kind=kind,
-            public_key=sealing.b64(self.key.public),  # type: ignore[arg-type]
-            verifier=sealing.b64(sealing.verifier(self.code_key, self.key.public)),
+            kind=kind,  # type: ignore[arg-type]
+            pake=sealing.b64(self.pake.message),
         )
+
+    def confirm(self, challenge: EnrolReply) -> EnrolRequest:
+        """The answer to the hub's challenge (SealError if the hub does not know the code)."""
+        keys = self.pake.answer(
+            sealing.unb64(challenge.pake or ""), sealing.unb64(challenge.proof or "")
+        )
+        return self.request.model_copy(
+            update={"type": "confirm", "proof": sealing.b64(keys.device_proof)}
+        )
+
+    def renew(self) -> None:
+        """A new exchange for the same code."""
+        self.pake = sealing.DevicePake(self.code, self.nonce, SITE)
+        self.request = self.request.model_copy(update={"pake": sealing.b64(self.pake.message)})
+
+
+def other_code(code: str, step: int = 1) -> str:
+    """Another 6-digit code."""
+    return f"{(int(code) + step) % 10**6:06d}"
 
 
 def test_only_the_device_with_the_code_opens_the_bundle() -> None:
     device = Device()
-    sealed = sealing.seal(b"secret bundle", device.code_key, device.nonce, device.key.public)
-    plain, box_key = device.key.open(sealed, device.code_key, device.nonce)
-    assert plain == b"secret bundle" and box_key == sealed.box_key
-    wrong_code = sealing.code_key(f"{(int(device.code) + 1) % 10**6:06d}", device.nonce)
+    message, keys = sealing.hub_pake(device.code, device.nonce, SITE, device.pake.message)
+    assert device.pake.answer(message, keys.hub_proof) == keys
+    sealed = sealing.seal(b"secret bundle", keys, device.nonce)
+    assert sealing.open_sealed(sealed, keys, device.nonce) == b"secret bundle"
+    # A hub with another code cannot prove itself to the device.
+    device.renew()
+    message, wrong = sealing.hub_pake(
+        other_code(device.code), device.nonce, SITE, device.pake.message
+    )
     with pytest.raises(sealing.SealError):
-        device.key.open(sealed, wrong_code, device.nonce)
-    # An eavesdropper who even knows the code lacks the device's X25519 key.
+        device.pake.answer(message, wrong.hub_proof)
+    tampered = sealing.Sealed(sealed.iv, sealed.ciphertext[:-1] + b"x")
     with pytest.raises(sealing.SealError):
-        sealing.DeviceKey().open(sealed, device.code_key, device.nonce)
-    tampered = sealing.Sealed(sealed.hub_public, sealed.iv, sealed.ciphertext[:-1] + b"x", b"")
-    with pytest.raises(sealing.SealError):
-        device.key.open(tampered, device.code_key, device.nonce)
+        sealing.open_sealed(tampered, keys, device.nonce)
     assert sealing.normalise_code(" 482-913 ") == "482913"
     assert (
         sealing.normalise_code("48291") is None
@@ -76,60 +98,72 @@ def test_only_the_device_with_the_code_opens_the_bundle() -> None:
     )
 
 
-def test_pairing_finds_the_code_and_limits_guesses() -> None:
-    pairing = Pairing()
+def test_a_code_trial_finds_the_device_that_proves_it_and_limits_guesses() -> None:
+    pairing = Pairing(site=SITE, silence=timedelta(minutes=5))  # the device's repeats left out
     device = Device()
     assert pairing.request(device.client, device.request, NOW).status == "pending"
-    assert pairing.find(device.code, NOW).client_id == device.client
-    wrong = f"{(int(device.code) + 7) % 10**6:06d}"
     for _ in range(5):
+        (challenged,) = pairing.challenge(other_code(device.code, 7), NOW)
+        assert challenged.challenge is not None
+        with pytest.raises(sealing.SealError):
+            device.confirm(challenged.challenge)
+        device.renew()  # and it says so: a new message
+        pairing.request(device.client, device.request, NOW)
+        assert pairing.trial is not None and pairing.trial.answered_by_none
         with pytest.raises(PairingError) as refused:
-            pairing.find(wrong, NOW)
+            pairing.fail(NOW)
         assert refused.value.code == "wrong_code"
     with pytest.raises(PairingError) as limited:
-        pairing.find(device.code, NOW + timedelta(seconds=10))
+        pairing.challenge(device.code, NOW + timedelta(seconds=10))
     assert limited.value.code == "rate_limited" and limited.value.retry_after == 50
-    assert pairing.find(device.code, NOW + timedelta(seconds=60)).client_id == device.client
+    (challenged,) = pairing.challenge(device.code, NOW + timedelta(seconds=60))
+    assert challenged.challenge is not None
+    assert pairing.confirm(device.client, device.confirm(challenged.challenge)) is challenged
+    pairing.end_trial()
     with pytest.raises(PairingError) as invalid:
-        pairing.find("12", NOW + timedelta(seconds=60))
+        pairing.challenge("12", NOW + timedelta(seconds=60))
     assert invalid.value.code == "invalid_code"
 
 
 def test_a_request_that_faced_ten_wrong_codes_is_dropped() -> None:
-    pairing = Pairing()
+    pairing = Pairing(site=SITE, silence=timedelta(minutes=5))  # the device's repeats left out
     device = Device()
     pairing.request(device.client, device.request, NOW)
-    wrong = f"{(int(device.code) + 1) % 10**6:06d}"
     for guess in range(10):  # two or three a minute: under the burst limit
+        at = NOW + timedelta(seconds=25 * guess)
+        pairing.challenge(other_code(device.code), at)
         with pytest.raises(PairingError) as refused:
-            pairing.find(wrong, NOW + timedelta(seconds=25 * guess))
+            pairing.fail(at)
         assert refused.value.code == "wrong_code"
+        device.renew()  # its message was used up: a new one for the next code
+        pairing.request(device.client, device.request, at)
     assert pairing.pending() == []
     answer = pairing.request(device.client, device.request, NOW + timedelta(minutes=4))
     assert (answer.status, answer.reason) == ("refused", "too_many_guesses")
 
 
 def test_requests_expire_and_an_approved_one_is_delivered_once() -> None:
-    pairing = Pairing()
+    pairing = Pairing(site=SITE)
     old, new = Device(), Device()
     pairing.request(old.client, old.request, NOW)
     later = NOW + timedelta(minutes=5)
     answer = pairing.request(old.client, old.request, later)
     assert (answer.status, answer.reason) == ("refused", "expired")
     pairing.request(new.client, new.request, later)
-    found = pairing.find(new.code, later)
-    approved = pairing.approve(found, "kiosk-x", b"{}", new.code, later)
+    (found,) = pairing.challenge(new.code, later)
+    assert found.challenge is not None
+    confirmed = pairing.confirm(new.client, new.confirm(found.challenge))
+    assert confirmed is found
+    approved = pairing.approve(found, "kiosk-x", b"{}", later)
     assert pairing.request(new.client, new.request, later) == approved  # repeated until acked
+    assert new.pake.keys is not None
     sealed = sealing.Sealed(
-        sealing.unb64(approved.hub_public_key or ""),
-        sealing.unb64(approved.iv or ""),
-        sealing.unb64(approved.ciphertext or ""),
-        b"",
+        sealing.unb64(approved.iv or ""), sealing.unb64(approved.ciphertext or "")
     )
-    _plain, box_key = new.key.open(sealed, new.code_key, new.nonce)
+    assert sealing.open_sealed(sealed, new.pake.keys, new.nonce) == b"{}"
     forged = new.request.model_copy(update={"type": "ack", "proof": sealing.b64(b"x" * 32)})
     assert pairing.acknowledge(new.client, forged, later) is None
-    proof = sealing.b64(sealing.ack_proof(box_key, new.nonce))
+    proof = sealing.b64(new.pake.keys.ack_proof(new.nonce))
     ack = new.request.model_copy(update={"type": "ack", "proof": proof})
     assert pairing.acknowledge(new.client, ack, later) == "kiosk-x"
     assert pairing.request(new.client, new.request, later).reason == "delivered"

@@ -1,10 +1,12 @@
 """The deployment guide, run as written: README's and PROVISIONING.md's shell lines on this
 machine as root, in a throw-away folder instead of /, then Mosquitto started as its own
-user on what they wrote, who can read which file, and `systemd-analyze verify` on every
-unit in deploy/. (`make deploy-check`.)"""
+user on what they wrote (the hub's accounts log in, anonymous clients only on the enrolment
+listener), who can read which file, and `systemd-analyze verify` on every unit in deploy/.
+(`make deploy-check`.)"""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -16,6 +18,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import paho.mqtt.client as paho
@@ -23,11 +26,13 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from loket.broker import INSTALL_HINT, free_port, mosquitto_binary
+from provisioning.broker_files import client_id_prefix
 from tests.mqtt_fixtures import ROOT, until
 
 pytestmark = pytest.mark.security
 
 VENV = Path(sys.executable).parent.parent
+SITE = "stad-voorbeeld"  # config/townhall.yaml's, which the guide sets up
 #: The guide's sections that hold the hub's setup, each a heading and its file.
 GUIDES = [
     (ROOT / "README.md", "## Deployment on Debian / Raspberry Pi"),
@@ -111,9 +116,8 @@ def test_both_guides_give_the_same_steps() -> None:
 
 def test_each_file_is_readable_by_whom_needs_it_only(prefix: Path) -> None:
     etc, data = prefix / "etc" / "loket", prefix / "var" / "lib" / "loket"
-    conf = [
-        prefix / "etc" / "mosquitto" / "conf.d" / name for name in ("loket.conf", "loket-tls.conf")
-    ]
+    conf_d = prefix / "etc" / "mosquitto" / "conf.d"
+    conf = [conf_d / name for name in ("loket.conf", "loket-tls.conf", "loket-site.conf")]
     broker = [
         *conf,
         etc / "tls" / "ca.pem",
@@ -121,25 +125,52 @@ def test_each_file_is_readable_by_whom_needs_it_only(prefix: Path) -> None:
         etc / "tls" / "broker.key",
         data / "broker" / "passwd",
         data / "broker" / "acl",
+        data / "broker" / "loket-site.conf",
     ]
     hub = [etc / "site.yaml", *(data / "provisioning").iterdir()]
+    assert {path.name for path in hub} >= {f"{who}.json" for who in ACCOUNTS}
     public = [etc / "ca.pem", *conf]  # the hub hands the CA to enrolling devices
     secret = [etc / "tls" / "ca.key"]
     everything = broker + hub + public + secret
     assert readable("mosquitto", everything) == {*broker, *public}
-    assert readable("loket", everything) == {*hub, *public, *broker[-2:]}  # it writes those
+    assert readable("loket", everything) == {*hub, *public, *broker[-3:]}  # it writes those
     writable = [data, data / "broker", data / "provisioning", etc, etc / "tls"]
     assert readable("loket", writable, "-w") == {data, data / "broker", data / "provisioning"}
 
 
-class _Login:
-    """One MQTT login: the broker's answer."""
+#: The hub's accounts: the hub, its enrolment service, `loket devices`, the live page.
+ACCOUNTS = ("hub", "provisioning", "admin", "web")
 
-    def __init__(self, port: int, username: str, password: str, ca: Path | None) -> None:
+
+def account(path: Path) -> tuple[str, str]:
+    """(username, password) of a credentials file."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return raw["username"], raw["password"]
+
+
+def exec_options(unit: Path) -> dict[str, str]:
+    """The options of a unit's (last) ExecStart, e.g. {"--ca-file": "/etc/loket/ca.pem"}."""
+    line = [ln for ln in unit.read_text().splitlines() if ln.startswith("ExecStart=/")][-1]
+    words = shlex.split(line.removeprefix("ExecStart="))
+    return {word: value for word, value in pairwise(words) if word.startswith("--")}
+
+
+class _Login:
+    """One MQTT login (anonymous when `username` is None): the broker's answer."""
+
+    def __init__(
+        self,
+        port: int,
+        username: str | None,
+        password: str | None,
+        ca: Path | None,
+        client_id: str = f"{client_id_prefix(SITE)}deploy-check",
+    ) -> None:
         self.answered = threading.Event()
         self.code = -1
-        client = paho.Client(CallbackAPIVersion.VERSION2, client_id=f"deploy-check-{port}")
-        client.username_pw_set(username, password)
+        client = paho.Client(CallbackAPIVersion.VERSION2, client_id=client_id)
+        if username is not None:
+            client.username_pw_set(username, password)
         if ca is not None:
             client.tls_set(ca_certs=str(ca), cert_reqs=ssl.CERT_REQUIRED)
         client.on_connect = self._connected
@@ -158,16 +189,28 @@ class _Login:
         self.answered.set()
 
 
+def test_the_units_name_files_their_user_can_read(prefix: Path) -> None:
+    units = prefix / "etc" / "systemd" / "system"
+    hub = exec_options(units / "loket-hub.service.d" / "loket-hub-provisioning.conf")
+    web = exec_options(units / "loket-web.service")
+    assert hub["--enrol-port"] == "8884"  # advertised, so devices enrol on that listener
+    assert web["--credentials"] == str(Path(hub["--provisioning"]) / "web.json")
+    files = [Path(hub["--ca-file"]), Path(hub["--config"]), Path(web["--credentials"])]
+    assert all(path.is_relative_to(prefix) for path in files)
+    assert readable("loket", files) == set(files)
+
+
 def test_mosquitto_starts_as_its_own_user_and_lets_the_hub_in(prefix: Path) -> None:
     conf_d = prefix / "etc" / "mosquitto" / "conf.d"
     listener = conf_d / "loket-tls.conf"
-    plain, tls = free_port(), free_port()
-    # What the guide wrote, on free loopback ports instead of 1883 and 8883.
+    plain, tls, enrol = free_port(), free_port(), free_port()
+    # What the guide wrote, on free loopback ports instead of 1883, 8883 and 8884.
     loket_conf = conf_d / "loket.conf"
     loket_conf.write_text(
         loket_conf.read_text().replace("listener 1883 127.0.0.1", f"listener {plain} 127.0.0.1")
     )
-    listener.write_text(listener.read_text().replace("listener 8883", f"listener {tls} 127.0.0.1"))
+    text = listener.read_text().replace("listener 8883\n", f"listener {tls} 127.0.0.1\n")
+    listener.write_text(text.replace("listener 8884\n", f"listener {enrol} 127.0.0.1\n"))
     main = prefix / "etc" / "mosquitto" / "mosquitto.conf"  # as Debian's package has it
     main.write_text(f"include_dir {conf_d}\nlog_dest stderr\n")
     broker = subprocess.Popen(
@@ -176,16 +219,21 @@ def test_mosquitto_starts_as_its_own_user_and_lets_the_hub_in(prefix: Path) -> N
         text=True,
     )
     try:
-        hub = (prefix / "var" / "lib" / "loket" / "provisioning" / "hub.json").read_text()
-        username = re.search(r'"username": "([^"]+)"', hub)
-        password = re.search(r'"password": "([^"]+)"', hub)
-        assert username and password
-        until(lambda: broker.poll() is not None or _listening(tls), 10, "the TLS listener")
+        folder = prefix / "var" / "lib" / "loket" / "provisioning"
+        accounts = {who: account(folder / f"{who}.json") for who in ACCOUNTS}
+        until(lambda: broker.poll() is not None or _listening(enrol), 10, "the TLS listeners")
         assert broker.poll() is None, broker.communicate()[1]
         ca = prefix / "etc" / "loket" / "ca.pem"
-        assert _Login(tls, username[1], password[1], ca).code == 0
-        assert _Login(plain, username[1], password[1], None).code == 0
-        assert _Login(plain, username[1], "wrong", None).code != 0
+        username, password = accounts["hub"]
+        assert _Login(tls, username, password, ca).code == 0
+        for who, (username, password) in accounts.items():
+            assert _Login(plain, username, password, None).code == 0, who
+        assert _Login(plain, username, "wrong", None).code != 0
+        # Anonymous clients: only on the enrolment listener, only with the site's id prefix.
+        assert _Login(plain, None, None, None).code != 0
+        assert _Login(tls, None, None, ca).code != 0
+        assert _Login(enrol, None, None, ca).code == 0
+        assert _Login(enrol, None, None, ca, client_id="hub@" + SITE).code != 0
     finally:
         broker.terminate()
         broker.communicate(timeout=10)

@@ -80,7 +80,7 @@ def test_purged_booking_codes_cannot_be_recovered(site: Site, tmp_path: Path) ->
         path.write_text(path.read_text().replace(",", ";"))  # saved anew: matched, not doubled
         assert import_file(engine, path, local("2026-11-30 19:00")).updated == 3
         desk = Desk(engine, local("2026-12-01 10:00"))
-        assert desk.ok(c.CheckIn, booking_code="AB12CD")["ticket"]
+        assert desk.ok(c.CheckIn, booking_code="AB12CD").ticket
         desk.now = local("2026-12-01 12:00")
         desk.ok(c.SetCounterStatus, counter_id="c1", status=CounterStatus.OPEN)  # EF34GH missed
         log = [event_to_json(e) for e in store.events()]
@@ -171,11 +171,11 @@ def test_a_kiosk_is_not_told_another_days_appointment_time(site: Site) -> None:
     result = parse_csv(HEADER + "JK56MN,2026-12-04 09:00,passport\n", site)
     desk.ok(c.ImportAppointments, appointments=tuple(result.appointments))
     desk.now = local("2026-12-01 10:00")
-    at_kiosk = desk.run(c.CheckIn, booking_code="JK56MN", channel=Channel.KIOSK).error or {}
-    assert at_kiosk["details"] == {"reason": "other_day", "when": None}
-    assert "09:00" not in at_kiosk["message"] and "12-04" not in at_kiosk["message"]
-    at_desk = desk.run(c.CheckIn, booking_code="JK56MN", channel=Channel.DESK).error or {}
-    assert "2026-12-04 09:00" in at_desk["message"]
+    at_kiosk = desk.run(c.CheckIn, booking_code="JK56MN", channel=Channel.KIOSK).error
+    assert at_kiosk is not None and at_kiosk.details == {"reason": "other_day", "when": None}
+    assert "09:00" not in at_kiosk.message and "12-04" not in at_kiosk.message
+    at_desk = desk.run(c.CheckIn, booking_code="JK56MN", channel=Channel.DESK).error
+    assert at_desk is not None and "2026-12-04 09:00" in at_desk.message
 
 
 # --- 10f, 8: CSV in and out -------------------------------------------------------------

@@ -30,8 +30,10 @@ def test_a_terminal_cannot_touch_another_counters_ticket(hub: HubProcess, connec
     for staff in (three, four, one):
         assert staff.request("counter_status", status="open").ok
     kiosk.request("issue_ticket", service_id="eid")
-    waiting = kiosk.request("issue_ticket", service_id="eid").data["ticket"]["id"]
-    at_three = three.request("call_next").data["ticket"]["id"]
+    waiting = kiosk.request("issue_ticket", service_id="eid").data.ticket.id
+    called = three.request("call_next").data.ticket
+    assert called is not None
+    at_three = called.id
     assert three.request("transfer", to_service_id="paspoort", note="tel 0470 12 34 56").ok
     assert three.request("call_ticket", ticket_id=at_three).ok  # back at loket-3, with its note
 
@@ -47,7 +49,7 @@ def test_a_terminal_cannot_touch_another_counters_ticket(hub: HubProcess, connec
 
     # Its own ticket, and one waiting for a service it serves.
     details = three.request("ticket_details", ticket_id=at_three)
-    assert details.ok and details.data["ticket"]["id"] == at_three
+    assert details.ok and details.data.ticket.id == at_three
     assert four.request("ticket_details", ticket_id=waiting).ok
     assert three.request("no_show").ok
     assert refused(one, "reactivate", ticket_id=at_three) == "forbidden"

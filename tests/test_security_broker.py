@@ -42,16 +42,18 @@ def _knock(broker: Broker, client_id: str, creds: tuple[str, str] | None) -> Non
         pass
 
 
-def _answers_per_second(kiosk: LoketClient, seconds: float) -> float:
-    """Ticket requests the hub answers per second (a ticket, or "full for today")."""
-    count, end = 0, time.monotonic() + seconds
+def _answers(kiosk: LoketClient, seconds: float) -> tuple[int, int]:
+    """Ticket requests for `seconds`: (answered, left unanswered) by the hub (an answer is
+    a ticket, or "full for today"). A hub knocked off the broker leaves some unanswered."""
+    answered = unanswered = 0
+    end = time.monotonic() + seconds
     while time.monotonic() < end:
         try:
-            kiosk.request("issue_ticket", service_id="eid", timeout=1.0, retries=0)
-            count += 1
+            kiosk.request("issue_ticket", service_id="eid", timeout=2.0, retries=0)
+            answered += 1
         except HubUnavailable:
-            pass
-    return count / seconds
+            unanswered += 1
+    return answered, unanswered
 
 
 def test_taking_the_hubs_client_id_does_not_disconnect_it(rig: Rig, tmp_path: Path) -> None:
@@ -75,19 +77,23 @@ def test_taking_the_hubs_client_id_does_not_disconnect_it(rig: Rig, tmp_path: Pa
                 knocks[0] += 1
 
     try:
-        before = _answers_per_second(kiosk, 2.0)
+        before, _ = _answers(kiosk, 2.0)
         attacker = threading.Thread(target=attack, daemon=True)
         attacker.start()
-        during = _answers_per_second(kiosk, 3.0)
+        during, unanswered = _answers(kiosk, 3.0)
         stop.set()
         attacker.join(10)
     finally:
         kiosk.close()
-    print(f"answers/s before {before:.1f}, during {knocks[0]} takeover attempts {during:.1f}")
+    # The rates are for the note; the attacker shares this process's CPU, so they are not
+    # compared: a takeover shows as requests left unanswered and the hub's offline will.
+    print(
+        f"answers/s before {before / 2:.1f}, during {knocks[0]} takeover attempts {during / 3:.1f}"
+    )
     assert knocks[0] >= 8, "the attack did not run"
     assert not hub_offline, f"the hub was knocked off {len(hub_offline)} times"
+    assert unanswered == 0, f"{unanswered} requests unanswered during the attack"
     assert rig.process.hub.connection.online
-    assert during >= 0.5 * before
 
 
 def test_an_anonymous_client_cannot_log_in_where_devices_do(rig: Rig) -> None:

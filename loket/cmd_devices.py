@@ -161,7 +161,7 @@ def table(devices: list[DeviceRow]) -> str:
             (
                 d.id,
                 d.role.value,
-                printable(d.name),
+                d.name,
                 d.counter or d.zone or "-",
                 d.state,
                 "yes" if d.online else "no",
@@ -170,6 +170,8 @@ def table(devices: list[DeviceRow]) -> str:
                 d.printer or "-",
             )
         )
+    # Names, versions and printer states come from devices: never let them drive the terminal.
+    rows = [tuple(printable(str(cell)) for cell in row) for row in rows]
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(COLUMNS))]
     return "\n".join(
         "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()

@@ -101,3 +101,22 @@ def test_list_escapes_a_host_name_with_terminal_escape_sequences(
     assert "waiting for approval" in out
     assert not any(ch in out for ch in "\x1b\x07\r\x9b"), repr(out)
     assert "\\x1b[31mkiosk" in out
+
+
+def test_list_escapes_what_devices_report_in_every_column() -> None:
+    from link.protocol.roles import Role
+    from loket.cmd_devices import table
+    from provisioning.messages import DeviceRow
+
+    hostile = "\x1b]0;pwned\x07\x1b[2J"
+    row = DeviceRow(
+        id="kiosk-1",
+        role=Role.KIOSK,
+        name="Kiosk\x1b[31m",
+        state="enrolled",
+        version=f"1.0{hostile}",
+        printer=f"paper_out{hostile}\r",
+    )
+    out = table([row])
+    assert not any(ch in out for ch in "\x1b\x07\r"), repr(out)
+    assert "\\x1b]0;pwned" in out and "paper_out" in out

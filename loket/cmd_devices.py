@@ -154,7 +154,7 @@ COLUMNS = ("id", "role", "name", "where", "state", "online", "last seen", "versi
 
 def table(devices: list[DeviceRow]) -> str:
     """Devices as aligned columns."""
-    rows = [COLUMNS]
+    rows: list[tuple[str, ...]] = [COLUMNS]
     for d in devices:
         seen = d.last_seen.isoformat(timespec="seconds")[:19] if d.last_seen else "-"
         rows.append(

@@ -149,10 +149,8 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         self.touched()
 
     def touched(self) -> None:
-        """Any touch: the visitor is still there."""
+        """Any touch: the visitor is still there (the idle question stays until answered)."""
         self._last_touch = self.deps.monotonic()
-        if self.overlay == Overlay.IDLE:
-            self.overlay = Overlay.NONE
 
     def start(self) -> None:
         """'Touch to start' on the welcome screen."""

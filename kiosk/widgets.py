@@ -38,7 +38,7 @@ class Showable:
     def apply_shown(self, *_: object) -> None:
         widget: Any = self
         if widget.shown:
-            widget.unbind(size=Showable._keep_hidden)
+            widget.unbind(size=Showable._keep_hidden, size_hint=Showable._keep_hidden)
             if widget.opacity == 0 and hasattr(widget, "_saved"):
                 widget.size_hint, widget.size = widget._saved
             widget.opacity, widget.disabled = 1, False
@@ -48,15 +48,24 @@ class Showable:
                 widget._saved = (tuple(widget.size_hint), tuple(widget.size))
             widget.opacity, widget.disabled = 0, True
             widget.size_hint, widget.size = (None, None), (0, 0)
-            widget.bind(size=Showable._keep_hidden)
+            widget.bind(size=Showable._keep_hidden, size_hint=Showable._keep_hidden)
 
     def restore_size(self) -> None:
         """Size the shown widget again (overridden where the size follows the content)."""
 
     def _keep_hidden(self, *_: object) -> None:
-        """A kv rule (height: self.minimum_height …) must not give a hidden widget room."""
+        """A kv rule (height: self.minimum_height, size_hint_x: 0.45 …) must not give a hidden
+        widget room: a size hint it sets is kept for later, else the layout and this method
+        would resize the widget in turn for ever."""
         widget: Any = self
-        if not widget.shown and tuple(widget.size) != (0, 0):
+        if widget.shown:
+            return
+        if tuple(widget.size_hint) != (None, None):
+            hint, size = getattr(widget, "_saved", ((None, None), (0, 0)))
+            given = zip(widget.size_hint, hint, strict=True)
+            widget._saved = (tuple(s if s is not None else h for s, h in given), size)
+            widget.size_hint = (None, None)
+        if tuple(widget.size) != (0, 0):
             widget.size = (0, 0)
 
 

@@ -243,12 +243,16 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
     # --- time ---------------------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Once a second: idle question and reset, ticket screen timeout, link and printer."""
+        """Once a second: idle question and reset, ticket screen timeout, link and printer.
+
+        A ticket that could not be printed stays while the visitor is there (they copy the
+        number), then goes like any screen: asked, then reset, so the next visitor never
+        sees it."""
         now = self.deps.monotonic()
         self.set_online(self.deps.hub.online)
         settings = self.deps.settings
         quiet = now - self._last_touch
-        if self.screen == Screen.TICKET:
+        if self.screen == Screen.TICKET and self.print_state != PrintState.FAILED:
             if self.tickets.expired(now):
                 self.reset()
             return

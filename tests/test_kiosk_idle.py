@@ -1,5 +1,6 @@
 """'Do you need more time?' in a real window: a tap at the centre of each answer, on every
-screen, does what the answer says and nothing reaches the screen underneath."""
+screen, does what the answer says and nothing reaches the screen underneath; nothing of a
+ticket that could not be printed is left for the next visitor."""
 
 from __future__ import annotations
 
@@ -106,3 +107,41 @@ def test_more_time_answers_in_care_home_mode(
         assert rig.tickets() == [], "'Oui, j'ai besoin de plus de temps' printed no ticket"
     finally:
         rig.stop()
+
+
+def test_an_unprinted_ticket_goes_before_the_next_visitor(
+    rig: Rig, mosquitto: Mosquitto, ui_env: dict[str, str], screenshots: Path, tmp_path: Path
+) -> None:
+    rig.start()
+    walk_in: list[Step] = [
+        {"tap": "start"},
+        {"tap": "walk_in"},
+        {"tap": "tile:afval"},
+        {"until": {"screen": "ticket", "print_state": "failed"}, "timeout": 15},
+    ]
+    steps: list[Step] = [
+        {"until": {"online": True}, "timeout": 10},
+        *walk_in,
+        {"until": {"overlay": "idle"}, "timeout": 15},
+        {"shot": "01-unprinted-more-time"},
+        {"tap": "more_time"},
+        {"log": "kept"},
+        {"until": {"screen": "welcome", "overlay": ""}, "timeout": 20},
+        {"shot": "02-left-alone"},
+        {"log": "left_alone"},
+        *walk_in,
+        {"tap": "done"},
+        {"until": {"screen": "welcome"}},
+        {"log": "dismissed"},
+    ]
+    idle = ("--idle-seconds", "2", "--idle-prompt-seconds", "2")
+    out = "dummy:?status=paper_out"
+    events = run_kiosk(
+        "unprinted", steps, ui_env, mosquitto, screenshots, tmp_path, *SMALL, *idle, printer=out
+    )
+    kept = logged(events, "kept")
+    assert kept["screen"] == "ticket" and kept["ticket_number"].startswith("M")
+    for label in ("left_alone", "dismissed"):
+        state = logged(events, label)
+        assert state["ticket_number"] == state["ticket_service"] == state["ticket_qr"] == ""
+        assert state["print_state"] == "" and state["ticket_preview"] == "", label

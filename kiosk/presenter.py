@@ -358,9 +358,9 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         self.notice_can_retry = self.notice_offer_walk_in = False
 
     def say(self, text: str) -> None:
-        """Speak `text` when spoken prompts are on."""
+        """Speak `text` when spoken prompts are on, instead of any prompt not yet spoken."""
         if self.speech and text:
-            self.deps.speaker.say(text, self.language)
+            self.deps.speaker.say(text, self.language, replace=True)
 
     def _announce(self, *_: object) -> None:
         if self.speech:

@@ -269,8 +269,9 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         self.walkin.refresh()
 
     def more_time(self) -> None:
-        """'Yes, I need more time'."""
-        self.overlay = Overlay.NONE
+        """'Yes, I need more time' (other overlays stay)."""
+        if self.overlay == Overlay.IDLE:
+            self.overlay = Overlay.NONE
         self.touched()
 
     def _visitor_present(self) -> bool:

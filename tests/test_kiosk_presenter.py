@@ -463,3 +463,12 @@ def test_scanner_checks_in_from_any_screen(kiosk: Kiosk) -> None:
     }
     kiosk.p.visit.scanned("https://www.stadvoorbeeld.example/afspraak?code=k7p2wx\r")
     assert kiosk.p.screen == "checked_in"
+
+
+def test_a_scan_answers_the_idle_question(kiosk: Kiosk) -> None:
+    kiosk.type_code("AB")
+    kiosk.wait(90)
+    assert kiosk.p.overlay == "idle"
+    kiosk.p.visit.scanned("AB\r")
+    assert kiosk.p.overlay == "" and kiosk.p.screen == "keypad"
+    assert kiosk.p.code_error, "too short, said on the keypad"

@@ -13,9 +13,10 @@ Steps: {"wait": s} · {"until": {attr: value, …}, "timeout": s} · {"tap": tap
 {"type": text, "\\n" for Enter} · {"key": name, "modifiers": […]} · {"call": method,
 "args": […]} · {"resize": [w, h]} · {"shot": name or path} · {"mark": event, "detail": …} ·
 {"touch_file": path} · {"wait_file": path, "timeout": s} · {"check_targets": true} ·
-{"log": label} · {"quit": true}. `until` compares the presenter's attributes (an Enum by its
-value). Each step is logged with the presenter's state as a JSON line; a failing step logs
-an `error` event and ends the app with exit status 3 (`exit_status`).
+{"check_text": true} · {"log": label} · {"quit": true}. `until` compares the presenter's
+attributes (an Enum by its value). Each step is logged with the presenter's state as a JSON
+line; a failing step logs an `error` event and ends the app with exit status 3
+(`exit_status`).
 
 `LOKET_UI_TRACE=trace.txt` appends `<monotonic seconds> <event> <detail>` lines: `ready`
 when the first frame is drawn (`apps.ui.report_first_frame`), and the apps' own events.
@@ -55,11 +56,12 @@ VERBS = frozenset(
         "mark",
         "touch_file",
         "check_targets",
+        "check_text",
         "log",
         "quit",
     )
 )
-FRAMES = frozenset(("wait", "until", "tap", "shot", "wait_file"))
+FRAMES = frozenset(("wait", "until", "tap", "shot", "wait_file", "check_text"))
 
 
 class Trace:
@@ -259,6 +261,25 @@ class ScriptRunner:
             if widget.width < minimum or widget.height < minimum
         ]
         self._log("targets", small=small)
+
+    def _check_text(self, _step: Step) -> Iterator[None]:
+        """Log the words on visible tap targets that do not fit their label: a word wider
+        than it (Kivy would break it), or lines taller than it."""
+        from kivy.core.text import Label as CoreLabel
+        from kivy.uix.label import Label
+
+        yield from self._frames(3)  # textures follow a new font size a frame later
+        spills = []
+        for widget in self._targets():
+            for label in widget.walk(restrict=True):
+                if not isinstance(label, Label) or not label.text.strip() or not _visible(label):
+                    continue
+                core = CoreLabel(font_size=label.font_size, bold=label.bold)
+                widest = max(core.get_extents(word)[0] for word in label.text.split())
+                if widest > label.width + 1 or label.texture_size[1] > label.height + 1:
+                    size = [round(v) for v in (*label.size, widest, label.texture_size[1])]
+                    spills.append(f"{widget.tap_name}: {label.text!r} {size}")
+        self._log("text", spills=spills)
 
     def _log_step(self, step: Step) -> None:
         self._log(step["log"])

@@ -2,6 +2,7 @@
 
     speaker = Speaker()                    # starts its own thread
     speaker.say("Ticket A 12, loket 3", "nl")
+    speaker.say("Welcome", "nl", replace=True)  # drops what is still queued (a stale prompt)
     speaker.close()                        # finishes what is queued (or `drain=False`)
 
 A town hall's closed network has no online speech service, so this never uses one. Where
@@ -62,12 +63,28 @@ class Speaker:
         self._thread = threading.Thread(target=self._loop, name="speech", daemon=True)
         self._thread.start()
         self.spoken: list[Utterance] = []
+        self.dropped: list[Utterance] = []
         if not self._available:
             log.warning("espeak-ng is not installed: no spoken announcements")
 
-    def say(self, text: str, language: str) -> None:
-        """Queue `text`; it is spoken after everything queued before it."""
+    def say(self, text: str, language: str, *, replace: bool = False) -> None:
+        """Queue `text`; it is spoken after everything queued before it, or, with `replace`,
+        right after the utterance being spoken (what was queued is dropped: a screen's
+        prompt is stale once the next screen is up)."""
+        if replace:
+            self._drop_queued()
         self._queue.put(Utterance(text, language))
+
+    def _drop_queued(self) -> None:
+        while True:
+            try:
+                utterance = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if utterance is None:  # closing: keep the end mark
+                self._queue.put(None)
+                return
+            self.dropped.append(utterance)
 
     def pending(self) -> int:
         """How many utterances wait their turn."""

@@ -13,6 +13,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.lang import Builder
+from kivy.properties import ObjectProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
@@ -62,10 +63,14 @@ def register_widgets() -> None:
 
 
 class Overlay(FloatLayout):  # type: ignore[misc]
-    """Covers the screen; touches do not reach what is underneath."""
+    """Covers the screen; touches do not reach what is underneath. `backdrop`: what a touch
+    that no button takes means (the idle question: 'I am still here')."""
+
+    backdrop = ObjectProperty(None, allownone=True)
 
     def on_touch_down(self, touch: Any) -> bool:
-        super().on_touch_down(touch)
+        if not super().on_touch_down(touch) and self.backdrop is not None:
+            self.backdrop()
         return True
 
 
@@ -135,7 +140,10 @@ class KioskApp(LoketApp):
 
 
 def watch_window(presenter: KioskPresenter, wedge: WedgeDecoder) -> None:
-    """Window events: size, any touch (not idle), keyboard-wedge scanners."""
+    """Window events: size, any touch (not idle), keyboard-wedge scanners.
+
+    A touch only counts as activity here: the overlays decide what it means, so a tap on
+    "Do you need more time?" never reaches the screen underneath."""
     Window.allow_screensaver = False  # a kiosk never blanks
     presenter.set_window_size(*Window.size)
     Window.bind(size=lambda _w, size: presenter.set_window_size(*size))

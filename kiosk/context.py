@@ -25,8 +25,8 @@ T = TypeVar("T")
 class SpeakerPort(Protocol):
     """Spoken prompts (apps.speech.Speaker, or a fake)."""
 
-    def say(self, text: str, language: str) -> None:
-        """Queue `text` in `language`."""
+    def say(self, text: str, language: str, *, replace: bool = False) -> None:
+        """Queue `text` in `language` (with `replace`: instead of what is still queued)."""
         ...
 
 

@@ -149,10 +149,8 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         self.touched()
 
     def touched(self) -> None:
-        """Any touch: the visitor is still there."""
+        """Any touch: the visitor is still there (the idle question stays until answered)."""
         self._last_touch = self.deps.monotonic()
-        if self.overlay == Overlay.IDLE:
-            self.overlay = Overlay.NONE
 
     def start(self) -> None:
         """'Touch to start' on the welcome screen."""
@@ -245,12 +243,16 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
     # --- time ---------------------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Once a second: idle question and reset, ticket screen timeout, link and printer."""
+        """Once a second: idle question and reset, ticket screen timeout, link and printer.
+
+        A ticket that could not be printed stays while the visitor is there (they copy the
+        number), then goes like any screen: asked, then reset, so the next visitor never
+        sees it."""
         now = self.deps.monotonic()
         self.set_online(self.deps.hub.online)
         settings = self.deps.settings
         quiet = now - self._last_touch
-        if self.screen == Screen.TICKET:
+        if self.screen == Screen.TICKET and self.print_state != PrintState.FAILED:
             if self.tickets.expired(now):
                 self.reset()
             return
@@ -267,8 +269,9 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         self.walkin.refresh()
 
     def more_time(self) -> None:
-        """'Yes, I need more time'."""
-        self.overlay = Overlay.NONE
+        """'Yes, I need more time' (other overlays stay)."""
+        if self.overlay == Overlay.IDLE:
+            self.overlay = Overlay.NONE
         self.touched()
 
     def _visitor_present(self) -> bool:
@@ -356,9 +359,9 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         self.notice_can_retry = self.notice_offer_walk_in = False
 
     def say(self, text: str) -> None:
-        """Speak `text` when spoken prompts are on."""
+        """Speak `text` when spoken prompts are on, instead of any prompt not yet spoken."""
         if self.speech and text:
-            self.deps.speaker.say(text, self.language)
+            self.deps.speaker.say(text, self.language, replace=True)
 
     def _announce(self, *_: object) -> None:
         if self.speech:

@@ -14,7 +14,7 @@ def prompt_for(p: KioskPresenter) -> str:
     """The spoken prompt for what is on screen now ('' when there is nothing to say)."""
     lang = p.language
     if p.overlay == "idle":
-        return t("idle_title", lang)
+        return f"{t('idle_title', lang)} {t('idle_yes', lang)}. {t('idle_no', lang)}."
     if p.overlay == "help":
         return f"{t('help_title', lang)} {t('help_body', lang)}"
     if p.overlay == "accessibility":
@@ -36,6 +36,16 @@ def prompt_for(p: KioskPresenter) -> str:
     if screen == "care":
         return _care(p)
     return ""  # the ticket is said once the printer has answered
+
+
+def ticket_prompt(p: KioskPresenter, number: str, printed: bool) -> str:
+    """The ticket said aloud: its number, service and wait (or appointment time)."""
+    said = p.t("say_ticket" if printed else "say_ticket_no_print", number=number)
+    return " ".join([said, *map(_sentence, [p.ticket_service, *p.ticket_lines])])
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def _checked_in(p: KioskPresenter) -> str:

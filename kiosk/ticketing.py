@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.i18n import clock_time, spoken_number, wait_text
 from kiosk.offline import OfflineTicket
 from kiosk.printing import PrintOutcome, ticket_for_offline, ticket_for_reply
+from kiosk.prompts import ticket_prompt
 from kiosk.screens import PrintState, Screen
 from link.protocol.replies import CheckInResult, TicketReply
 from printer_drivers import PrinterStatus, ticket_url
@@ -96,12 +97,12 @@ class TicketFlow:
         if outcome.ok:
             p.print_state = PrintState.PRINTED
             p.ticket_message, p.done_text = p.t("take_ticket"), p.t("done")
-            p.say(p.t("say_ticket", number=number))
+            p.say(ticket_prompt(p, number, printed=True))
         else:
             p.print_state, p.print_failed = PrintState.FAILED, True
             p.ticket_message, p.done_text = "", p.t("print_failed_done")
             p.ticket_preview = outcome.preview or ""
-            p.say(p.t("say_ticket_no_print", number=number))
+            p.say(ticket_prompt(p, number, printed=False))
 
     def expired(self, now: float) -> bool:
         """Whether a printed ticket has been on screen long enough."""

@@ -80,7 +80,7 @@ class VisitFlow:
         """A scanner read a code (from any screen but the ticket): check in with it."""
         if self.p.busy or self.p.screen == Screen.TICKET or self.p.care_mode:
             return
-        self.p.touched()
+        self.p.more_time()  # a scan is an answer to 'Do you need more time?' too
         self.p.code = booking_code_from_scan(text)[:MAX_CODE]
         self.submit()
 

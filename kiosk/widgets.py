@@ -20,6 +20,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
+from kiosk.textfit import fitting_size, text_size
 from kiosk.theme import Theme
 
 # --- base: theme-aware, and can hide itself ----------------------------------------------------
@@ -38,7 +39,7 @@ class Showable:
     def apply_shown(self, *_: object) -> None:
         widget: Any = self
         if widget.shown:
-            widget.unbind(size=Showable._keep_hidden)
+            widget.unbind(size=Showable._keep_hidden, size_hint=Showable._keep_hidden)
             if widget.opacity == 0 and hasattr(widget, "_saved"):
                 widget.size_hint, widget.size = widget._saved
             widget.opacity, widget.disabled = 1, False
@@ -48,15 +49,24 @@ class Showable:
                 widget._saved = (tuple(widget.size_hint), tuple(widget.size))
             widget.opacity, widget.disabled = 0, True
             widget.size_hint, widget.size = (None, None), (0, 0)
-            widget.bind(size=Showable._keep_hidden)
+            widget.bind(size=Showable._keep_hidden, size_hint=Showable._keep_hidden)
 
     def restore_size(self) -> None:
         """Size the shown widget again (overridden where the size follows the content)."""
 
     def _keep_hidden(self, *_: object) -> None:
-        """A kv rule (height: self.minimum_height …) must not give a hidden widget room."""
+        """A kv rule (height: self.minimum_height, size_hint_x: 0.45 …) must not give a hidden
+        widget room: a size hint it sets is kept for later, else the layout and this method
+        would resize the widget in turn for ever."""
         widget: Any = self
-        if not widget.shown and tuple(widget.size) != (0, 0):
+        if widget.shown:
+            return
+        if tuple(widget.size_hint) != (None, None):
+            hint, size = getattr(widget, "_saved", ((None, None), (0, 0)))
+            given = zip(widget.size_hint, hint, strict=True)
+            widget._saved = (tuple(s if s is not None else h for s, h in given), size)
+            widget.size_hint = (None, None)
+        if tuple(widget.size) != (0, 0):
             widget.size = (0, 0)
 
 
@@ -157,6 +167,10 @@ class KButton(ButtonBehavior, BoxLayout, Showable):  # type: ignore[misc]
     """Title-sized text and a larger pictogram (the main choices, care-home buttons)."""
     stacked = BooleanProperty(False)
     """Pictogram above the words, centred (the big choices)."""
+    text_font = NumericProperty(30)
+    detail_font = NumericProperty(24)
+    """The sizes the words are drawn at: `font_size` and `small_size`, or smaller steps
+    where the words would not fit the button (see kiosk.textfit)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -164,6 +178,28 @@ class KButton(ButtonBehavior, BoxLayout, Showable):  # type: ignore[misc]
                   stacked=self.restyle)  # fmt: skip
         self.bind(shown=self.apply_shown)
         self.restyle()
+        self.bind(text=self._fit_text, detail=self._fit_text)
+        self.bind(font_size=self._fit_text, small_size=self._fit_text)
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        self.ids.words.bind(size=self._fit_text)
+        self._fit_text()
+
+    def _fit_text(self, *_: object) -> None:
+        """Shrink the words (in steps) until each fits the button unbroken."""
+        words = self.ids.get("words")
+        if words is None:
+            return
+        width, height = words.size
+        if width <= 1 or height <= 1:
+            return
+        smallest = self.theme.small * 0.75 if self.theme is not None else 12
+        self.detail_font = fitting_size(
+            self.detail, self.small_size, smallest, width, height / 2, bold=False
+        )
+        detail_height = text_size(self.detail, self.detail_font, bold=False)[1] * 1.3
+        left = height - (detail_height if self.detail else 0)
+        self.text_font = fitting_size(self.text, self.font_size, smallest, width, left, bold=True)
 
     def restyle(self, *_: object) -> None:
         theme: Theme | None = self.theme

@@ -216,7 +216,7 @@ class FakeSpeaker:
 
     said: list[tuple[str, str]] = field(default_factory=list)
 
-    def say(self, text: str, language: str) -> None:
+    def say(self, text: str, language: str, *, replace: bool = False) -> None:
         self.said.append((text, language))
 
 

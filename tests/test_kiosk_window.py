@@ -127,6 +127,7 @@ def run_kiosk(
     failed = [e for e in events if e["event"] == "error"]
     assert proc.returncode == 0 and not failed, (failed, err[-3000:])
     assert "Traceback" not in err, err[-3000:]
+    assert "too much iteration" not in err, "a layout loop: " + err[-3000:]
     return events
 
 

@@ -45,3 +45,24 @@ def test_espeak_ng_speaks_each_language_offline(language: str, tmp_path: Path) -
     with wave.open(str(out)) as sound:
         seconds = sound.getnframes() / sound.getframerate()
     assert 0.5 < seconds < 5
+
+
+def test_replace_drops_what_is_queued_but_not_what_is_being_said() -> None:
+    speaking, go_on = threading.Event(), threading.Event()
+    said: list[str] = []
+
+    def held(command: Sequence[str]) -> None:
+        speaking.set()
+        assert go_on.wait(10)
+        said.append(command[-1])
+
+    speaker = Speaker(runner=held)
+    speaker.say("Welkom", "nl")
+    assert speaking.wait(10)
+    speaker.say("Heeft u een afspraak?", "nl")
+    speaker.say("Kies een dienst", "nl")
+    speaker.say("Wilt u meer tijd?", "nl", replace=True)
+    go_on.set()
+    speaker.close()
+    assert said == ["Welkom", "Wilt u meer tijd?"]
+    assert [u.text for u in speaker.dropped] == ["Heeft u een afspraak?", "Kies een dienst"]

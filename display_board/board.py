@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from i18n import LANGUAGES
+from i18n import LANGUAGES, Place
 from siteconfig import SiteConfig
 
 
@@ -36,6 +36,8 @@ class BoardConfig:
     #: The site file's display settings: black and white only; every font 1.35 times.
     high_contrast: bool = False
     large_text: bool = False
+    #: Where each counter shown is (floor, room, directions), said with its calls.
+    places: Mapping[str, Place] = field(default_factory=dict)
 
 
 def board_config(
@@ -101,6 +103,11 @@ def zone_board(
         timezone=config.site.timezone,
         zone=zone,
         counters=counters,
+        places={
+            c.id: Place(c.floor, c.room, {str(k): v for k, v in (c.directions or {}).items()})
+            for c in config.counters
+            if c.id in counters
+        },
         services=tuple(s.id for s in config.services if s.id in served),
         languages=tuple(languages),
         messages=messages,

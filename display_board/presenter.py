@@ -70,6 +70,8 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
     called_title = StringProperty("")
     called_number = StringProperty("")
     called_counter = StringProperty("")
+    #: Where the called counter is ('eerste verdieping, links'), '' when not known.
+    called_place = StringProperty("")
     highlight = BooleanProperty(False)
     #: Previous calls: [{"number": "A012", "counter": "Loket 3"}], newest first.
     recent = ListProperty()
@@ -143,10 +145,11 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
         self._paint()
         self._show_calls()
         counter = self.board.counters[call.counter_id]
+        place = self._place(call.counter_id, call.language)
         said = Announcement(
             number=call.number,
             counter_id=call.counter_id,
-            text=announcement(call.number, counter, call.counter_id, call.language),
+            text=announcement(call.number, counter, call.counter_id, call.language, place),
             language=call.language,
             recall=call.recall,
         )
@@ -208,6 +211,10 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
         name = self.board.counters.get(call.counter_id, call.counter_name)
         return counter_label(name, call.counter_id, self.language)
 
+    def _place(self, counter_id: str, language: str) -> str:
+        place = self.board.places.get(counter_id)
+        return place.text(language) if place else ""
+
     def _show_calls(self) -> None:
         latest: dict[int, m.Call] = {}
         for call in self._calls:  # newest first: keep each ticket's latest call
@@ -217,9 +224,10 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
             self.called_title = str(self.labels["ticket"])
             self.called_number = calls[0].number
             self.called_counter = self._counter_text(calls[0])
+            self.called_place = self._place(calls[0].counter_id, self.language)
         else:
             self.called_title = str(self.labels["no_calls"])
-            self.called_number = self.called_counter = ""
+            self.called_number = self.called_counter = self.called_place = ""
         self.recent = [
             {"number": c.number, "counter": self._counter_text(c)}
             for c in calls[1 : 1 + self.recent_rows]

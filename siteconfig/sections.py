@@ -227,7 +227,12 @@ class CounterConfig(Section):
     zone: Slug | None = None
     """The waiting area whose display calls for this counter."""
     floor: int | None = None
-    """Floor number (0 is the ground floor), for directions on the ticket."""
+    """Floor number (0 is the ground floor, -1 the basement): said on the ticket, the
+    display board's call and the spoken announcement."""
+    room: Text | None = None
+    """The room's name or number, when the building names its rooms: 'B.12'."""
+    directions: dict[Language, Text] | None = None
+    """How to find it from the waiting area, per language: {nl: links, fr: à gauche}."""
     services: list[ServiceRef] = Field(min_length=1)
     """Service ids, or {service, weight} to favour some."""
     ordered: bool = False

@@ -20,6 +20,7 @@ from display_board.layout import (
 )
 from display_board.presenter import DisplayPresenter, short_name
 from display_board.texts import announcement, counter_label, labels, spoken_number
+from i18n import Place
 from link.protocol import messages as m
 from siteconfig import load_site_config
 from tests.mqtt_fixtures import TOWNHALL
@@ -76,7 +77,7 @@ def test_a_call_is_shown_large_highlighted_and_announced_in_the_tickets_language
     p.called(m.CalledEvent(call=call("ID012", language="fr")), T0)
     assert (p.called_title, p.called_number, p.called_counter) == ("Ticket", "ID012", "Loket 3")
     assert p.highlight
-    assert [a.text for a in spoken.said] == ["Ticket I D-12, guichet 3"]
+    assert [a.text for a in spoken.said] == ["Ticket I D-12, guichet 3, rez-de-chaussée, à gauche"]
     assert p.announcements == spoken.said
     p.tick(T0 + timedelta(seconds=7))
     assert p.highlight
@@ -328,3 +329,29 @@ def test_every_service_name_is_whole_on_a_full_hd_board(width: int, height: int)
     lines = {name: name_lines(name, layout) for name in names}
     assert max(lines.values()) <= MAX_NAME_LINES, lines
     assert lines["Paspoort"] == 1 and lines["Eheschließung und gesetzliches Zusammenwohnen"] > 1
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "Ticket G-1, loket 6, eerste verdieping, lokaal B.12, rechts van de trap"),
+        ("fr", "Ticket G-1, guichet 6, premier étage, local B.12, à droite de l'escalier"),
+        ("en", "Ticket G-1, counter 6, first floor, room B.12, right of the stairs"),
+        ("de", "Ticket G-1, Schalter 6, erster Stock, Raum B.12, rechts von der Treppe"),
+    ],
+)
+def test_a_call_says_and_shows_where_the_counter_is(language: str, said: str) -> None:
+    spoken = Spoken()
+    p = online(DisplayPresenter(board("display-verdieping"), spoken, T0))
+    p.called(m.CalledEvent(call=call("G001", "loket-6", language=language)), T0)
+    assert [a.text for a in spoken.said] == [said]
+    assert p.called_place == "eerste verdieping, lokaal B.12, rechts van de trap"  # board: nl
+    p.called(m.CalledEvent(call=call("K001", "loket-7", language=language)), T0)
+    assert p.called_place == "eerste verdieping"  # no room or direction in the site file
+    assert spoken.said[-1].text.endswith(", " + Place(1).text(language))
+
+
+def test_without_a_place_in_the_site_file_the_call_is_as_before() -> None:
+    assert announcement("A012", "Loket 3", "loket-3", "nl") == "Ticket A-12, loket 3"
+    assert Place().text("fr") == "" and Place(-1).text("de") == "Untergeschoss"
+    assert Place(5).text("nl") == "verdieping 5" and Place(0).text("en") == "ground floor"

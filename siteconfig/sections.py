@@ -257,6 +257,11 @@ _ROLE_ONLY = {
     "printer": "kiosk",
     "printer_profile": "kiosk",
     "mode": "kiosk",
+    "screen_width_mm": "kiosk",
+    "idle_seconds": "kiosk",
+    "idle_prompt_seconds": "kiosk",
+    "lease_size": "kiosk",
+    "scanner": "kiosk",
 }
 
 
@@ -285,6 +290,17 @@ class DeviceConfig(Section):
     """Start in high-contrast mode (visitors can still switch)."""
     messages: list[dict[Language, Text]] | None = None
     """Displays only: info messages of this display instead of the site's."""
+    screen_width_mm: float | None = Field(default=None, gt=50, lt=5000)
+    """Kiosks only: the screen's visible width in mm, for touch targets of real size, when
+    the display does not state it (EDID) or states it wrongly; `--screen-width-mm` wins."""
+    idle_seconds: float | None = Field(default=None, gt=0)
+    """Kiosks only: without a touch this long, ask 'Do you need more time?' (90)."""
+    idle_prompt_seconds: float | None = Field(default=None, gt=0)
+    """Kiosks only: … and start again this long after asking (30)."""
+    lease_size: int | None = Field(default=None, ge=1, le=999)
+    """Kiosks only: ticket numbers kept per service for when the hub is away (10)."""
+    scanner: Text | None = None
+    """Kiosks only: a serial QR-code scanner, e.g. serial:/dev/ttyACM0?baudrate=9600."""
 
     @model_validator(mode="after")
     def _fits_role(self) -> Self:

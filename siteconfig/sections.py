@@ -168,6 +168,9 @@ class ServiceConfig(Section):
     """Visitors can book an appointment."""
     daily_cap: int | None = Field(default=None, gt=0)
     """At most this many walk-in tickets per day."""
+    refuse_when_full: bool = True
+    """Refuse walk-ins ('full until closing') when the people already waiting fill the time
+    until closing (from the counters serving it and its service time); staff may force."""
     last_ticket_minutes: int = Field(default=0, ge=0)
     """No walk-in ticket this many minutes before closing."""
     target_wait_minutes: int = Field(default=20, ge=1)

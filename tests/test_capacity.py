@@ -4,6 +4,7 @@ waiting fill the time until the service closes; staff at the desk may still forc
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -83,6 +84,13 @@ def test_the_engine_fills_a_service_then_refuses_then_staff_may_force() -> None:
     assert desk.run(c.IssueTicket, service_id="passport", channel="desk", force=True).ok
     assert desk.run(c.IssueTicket, service_id="passport", channel="phone", force=True).ok
     assert desk.run(c.IssueTicket, service_id="eid").ok  # another service still has room
+
+
+def test_a_service_may_keep_issuing_when_full() -> None:
+    site = make_site()
+    keeps = replace(site.services["passport"], refuse_when_full=False)
+    noon = local("2026-12-01 12:00")
+    assert availability(site, keeps, noon, 0, wait_s=3 * 3600).available
 
 
 def test_a_real_hub_refuses_the_next_walk_in_with_full_today(

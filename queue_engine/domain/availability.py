@@ -78,7 +78,8 @@ def availability(
         return Availability(False, U.AFTER_LAST_TICKET, next_opening(site, service, current[1]))
     if service.daily_cap is not None and issued_today >= service.daily_cap and not force:
         return Availability(False, U.DAILY_CAP_REACHED, _next_day_opening(site, service, now))
-    if now + timedelta(seconds=wait_s) >= current[1] and not force:
+    full = service.refuse_when_full and now + timedelta(seconds=wait_s) >= current[1]
+    if full and not force:
         return Availability(False, U.FULL_TODAY, next_opening(site, service, current[1]))
     return Availability(True)
 

@@ -17,11 +17,11 @@ from kivy.factory import Factory
 from kivy.lang import Builder
 
 from apps.app import LoketApp
-from apps.script import Trace
+from apps.script import Trace, play
 from apps.ui import on_ui, utc_now
 from display_board.announcer import Announcer, SoundChime, write_chime
 from display_board.board import BoardConfig
-from display_board.layout import BoardLayout
+from display_board.layout import BoardLayout, name_lines
 from display_board.presenter import DisplayPresenter
 from display_board.wiring import Clock as Now
 from display_board.wiring import board_client
@@ -54,6 +54,7 @@ class DisplayApp(LoketApp):
         super().__init__(parts.presenter, **kwargs)
         self.parts = parts
         self.layout = parts.layout
+        self.palette = parts.presenter.palette
         self._orientation: str | None = None
 
     def build(self) -> Any:
@@ -68,18 +69,41 @@ class DisplayApp(LoketApp):
         self.parts.client.start()
         Clock.schedule_interval(lambda _dt: self.presenter.tick(self.parts.clock()), 0.5)
 
+    def play(self) -> None:
+        play(self, self.presenter, lambda: {"names_whole": self._names_whole()})
+
     def on_stop(self) -> None:
         self.parts.client.close()
         self.parts.announcer.close()
 
     def _resized(self, root: Any, size: tuple[int, int]) -> None:
         layout = self.layout.resize(*size)
-        self.presenter.set_capacity(layout.recent_rows, layout.service_rows, self.parts.clock())
+        self.presenter.set_capacity(
+            layout.recent_rows,
+            layout.service_rows,
+            self.parts.clock(),
+            name_lines=lambda name: name_lines(name, layout),
+            row_height=layout.text * 1.5,
+        )
         orientation = "PortraitBoard" if layout.portrait else "LandscapeBoard"
         if orientation != self._orientation:
             self._orientation = orientation
             root.clear_widgets()
             root.add_widget(getattr(Factory, orientation)())
+
+    def _names_whole(self) -> list[str]:
+        """The service names on screen drawn whole (neither shortened nor cut off)."""
+        whole = []
+        for widget in self.root.walk(restrict=True):
+            label = getattr(widget, "ids", {}).get("name_label")
+            if label is None or not label.text:
+                continue
+            drawn = " ".join(
+                word.text for line in label._label._cached_lines for word in line.words
+            )
+            if drawn.split() == label.text.split():
+                whole.append(label.text)
+        return sorted(whole)
 
     def _trace_call(self) -> None:
         """Note when a new call reaches the screen (the frame after the change)."""
@@ -105,7 +129,8 @@ def build_display(
     announcer = Announcer(chime, speak=_mute if mute else None)
     presenter = DisplayPresenter(board, announcer, clock())
     client = board_client(board, device_id, broker, presenter, on_ui, clock)
-    return DisplayParts(presenter, BoardLayout(), client, announcer, clock, Trace.from_env())
+    layout = BoardLayout(large_text=board.large_text)
+    return DisplayParts(presenter, layout, client, announcer, clock, Trace.from_env())
 
 
 def _mute(command: Any) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from i18n import LANGUAGES
+from i18n import LANGUAGES, Place
 from siteconfig import SiteConfig
 
 
@@ -33,6 +33,11 @@ class BoardConfig:
     highlight_seconds: float = 8.0
     offline_after: float = 5.0
     rotate_seconds: float = 8.0
+    #: The site file's display settings: black and white only; every font 1.35 times.
+    high_contrast: bool = False
+    large_text: bool = False
+    #: Where each counter shown is (floor, room, directions), said with its calls.
+    places: Mapping[str, Place] = field(default_factory=dict)
 
 
 def board_config(
@@ -52,9 +57,10 @@ def board_config(
     languages: list[str] = list(device.languages or config.site.languages)
     messages = messages or _configured_messages(config, device.messages)
     try:
-        return zone_board(config, device.zone, languages, messages=messages, language=language)
+        board = zone_board(config, device.zone, languages, messages=messages, language=language)
     except ValueError as error:
         raise ValueError(f"display {device_id!r}: {error}") from None
+    return replace(board, high_contrast=device.high_contrast, large_text=device.large_text)
 
 
 def enrolled_board(
@@ -70,7 +76,10 @@ def enrolled_board(
     device = next((d for d in config.devices if d.id == device_id), None)
     languages: list[str] = list((device and device.languages) or config.site.languages)
     messages = messages or _configured_messages(config, device.messages if device else None)
-    return zone_board(config, zone, languages, messages=messages, language=language)
+    board = zone_board(config, zone, languages, messages=messages, language=language)
+    if device is None:
+        return board
+    return replace(board, high_contrast=device.high_contrast, large_text=device.large_text)
 
 
 def zone_board(
@@ -94,6 +103,11 @@ def zone_board(
         timezone=config.site.timezone,
         zone=zone,
         counters=counters,
+        places={
+            c.id: Place(c.floor, c.room, {str(k): v for k, v in (c.directions or {}).items()})
+            for c in config.counters
+            if c.id in counters
+        },
         services=tuple(s.id for s in config.services if s.id in served),
         languages=tuple(languages),
         messages=messages,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from kivy.properties import (
 from display_board import theme
 from display_board.announcer import Announcement
 from display_board.board import BoardConfig
+from display_board.layout import MAX_NAME_LINES
 from display_board.texts import announcement, counter_label, labels
 from link.protocol import messages as m
 from link.protocol.topics import HUB_DEVICE
@@ -34,6 +36,13 @@ from link.protocol.topics import HUB_DEVICE
 CLOSED_REASONS = frozenset({"closed_today", "closed_now", "not_yet_open"})
 
 CallKey = tuple[int, str, int, datetime]
+#: How many lines a service name takes in the name column at the current size.
+NameLines = Callable[[str], int]
+
+
+def one_line(_name: str) -> int:
+    """Every name on one line (before the window has measured anything)."""
+    return 1
 
 
 class AnnouncerLike(Protocol):
@@ -61,10 +70,12 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
     called_title = StringProperty("")
     called_number = StringProperty("")
     called_counter = StringProperty("")
+    #: Where the called counter is ('eerste verdieping, links'), '' when not known.
+    called_place = StringProperty("")
     highlight = BooleanProperty(False)
     #: Previous calls: [{"number": "A012", "counter": "Loket 3"}], newest first.
     recent = ListProperty()
-    #: Waiting per service: [{"prefix", "name", "waiting", "wait"}].
+    #: Waiting per service: [{"prefix", "name", "waiting", "wait", "lines", "height"}].
     services = ListProperty()
     clock_text = StringProperty("")
     info_text = StringProperty("")
@@ -73,20 +84,23 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
     #: Connected, and the hub is there: what is shown is current.
     live = BooleanProperty(False)
     #: Colours and opacity the view binds to (the call highlighted; stale while offline).
-    called_bg = ListProperty(theme.PANEL)
-    called_fg = ListProperty(theme.ACCENT)
+    called_bg = ListProperty(theme.STANDARD.panel)
+    called_fg = ListProperty(theme.STANDARD.accent)
     banner_bg = ListProperty(theme.NONE)
     content_opacity = NumericProperty(1.0)
 
     def __init__(self, board: BoardConfig, announcer: AnnouncerLike | None, now: datetime) -> None:
         super().__init__()
         self.board = board
+        self.palette = theme.palette(board.high_contrast)
         self.announcer = announcer
         self.language = board.languages[0]
         self.labels = labels(self.language)
         self.site_name = board.site_name
         self.recent_rows = board.recent_count
         self.service_rows = len(board.services)
+        self.service_row_height = 40.0
+        self._name_lines: NameLines = one_line
         self.called_title = str(self.labels["no_calls"])
         #: Every announcement queued, in order (what the speakers will say).
         self.announcements: list[Announcement] = []
@@ -99,6 +113,7 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
         self._link_up = False
         self._hub_up = False
         self._down_since: datetime | None = now
+        self._paint()
         self.tick(now)
 
     # --- from the hub ---------------------------------------------------------------
@@ -130,10 +145,11 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
         self._paint()
         self._show_calls()
         counter = self.board.counters[call.counter_id]
+        place = self._place(call.counter_id, call.language)
         said = Announcement(
             number=call.number,
             counter_id=call.counter_id,
-            text=announcement(call.number, counter, call.counter_id, call.language),
+            text=announcement(call.number, counter, call.counter_id, call.language, place),
             language=call.language,
             recall=call.recall,
         )
@@ -170,12 +186,22 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
             self._paint()
         self._update_presence(now)
         self.info_text = self._info(now)
-        if len(self.board.services) > self.service_rows:
+        if len(self._pages()) > 1:
             self._show_services(now)
 
-    def set_capacity(self, recent_rows: int, service_rows: int, now: datetime) -> None:
-        """How many previous calls and services fit on the screen now."""
+    def set_capacity(
+        self,
+        recent_rows: int,
+        service_rows: int,
+        now: datetime,
+        *,
+        name_lines: NameLines = one_line,
+        row_height: float = 40.0,
+    ) -> None:
+        """How many previous calls and one-line service rows fit on the screen now, how
+        many lines each name needs there, and how high (px) one line of a row is."""
         self.recent_rows, self.service_rows = max(1, recent_rows), max(1, service_rows)
+        self._name_lines, self.service_row_height = name_lines, row_height
         self._show_calls()
         self._show_services(now)
 
@@ -184,6 +210,10 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
     def _counter_text(self, call: m.Call) -> str:
         name = self.board.counters.get(call.counter_id, call.counter_name)
         return counter_label(name, call.counter_id, self.language)
+
+    def _place(self, counter_id: str, language: str) -> str:
+        place = self.board.places.get(counter_id)
+        return place.text(language) if place else ""
 
     def _show_calls(self) -> None:
         latest: dict[int, m.Call] = {}
@@ -194,31 +224,48 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
             self.called_title = str(self.labels["ticket"])
             self.called_number = calls[0].number
             self.called_counter = self._counter_text(calls[0])
+            self.called_place = self._place(calls[0].counter_id, self.language)
         else:
             self.called_title = str(self.labels["no_calls"])
-            self.called_number = self.called_counter = ""
+            self.called_number = self.called_counter = self.called_place = ""
         self.recent = [
             {"number": c.number, "counter": self._counter_text(c)}
             for c in calls[1 : 1 + self.recent_rows]
         ]
 
+    def _name(self, sid: str) -> str:
+        state = self._services[sid]
+        return short_name(state.names.get(self.language) or next(iter(state.names.values()), sid))
+
+    def _pages(self) -> list[list[tuple[str, int]]]:
+        """The services shown, (id, lines) per page: as many as fit in `service_rows` lines."""
+        pages: list[list[tuple[str, int]]] = [[]]
+        used = 0
+        for sid in (sid for sid in self.board.services if sid in self._services):
+            lines = self._name_lines(self._name(sid))
+            if lines > min(MAX_NAME_LINES, self.service_rows):
+                lines = 1  # no room to show it whole: one line, shortened with "…"
+            if used + lines > self.service_rows and pages[-1]:
+                pages.append([])
+                used = 0
+            pages[-1].append((sid, lines))
+            used += lines
+        return pages
+
     def _show_services(self, now: datetime) -> None:
-        shown = [sid for sid in self.board.services if sid in self._services]
-        pages = max(1, math.ceil(len(shown) / self.service_rows))
-        page = int(now.timestamp() // self.board.rotate_seconds) % pages
-        rows = []
-        for sid in shown[page * self.service_rows : (page + 1) * self.service_rows]:
-            state = self._services[sid]
-            name = state.names.get(self.language) or next(iter(state.names.values()), sid)
-            rows.append(
-                {
-                    "prefix": state.prefix,
-                    "name": short_name(name),
-                    "waiting": str(state.waiting),
-                    "wait": self._wait_text(state),
-                }
-            )
-        self.services = rows
+        pages = self._pages()
+        page = int(now.timestamp() // self.board.rotate_seconds) % len(pages)
+        self.services = [
+            {
+                "prefix": self._services[sid].prefix,
+                "name": self._name(sid),
+                "waiting": str(self._services[sid].waiting),
+                "wait": self._wait_text(self._services[sid]),
+                "lines": lines,
+                "height": lines * self.service_row_height,
+            }
+            for sid, lines in pages[page]
+        ]
 
     def _wait_text(self, state: m.ServiceState) -> str:
         if not state.available and state.reason in CLOSED_REASONS:
@@ -239,12 +286,13 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
         if gone != self.offline or (gone and not self.offline_text):
             self.offline = gone
             self.offline_text = str(self.labels["offline"]) if gone else ""
-            self.banner_bg = theme.OFFLINE if gone else theme.NONE
+            self.banner_bg = self.palette.offline if gone else theme.NONE
             self.content_opacity = theme.STALE_OPACITY if gone else 1.0
 
     def _paint(self) -> None:
-        self.called_bg = theme.ACCENT if self.highlight else theme.PANEL
-        self.called_fg = theme.INK if self.highlight else theme.ACCENT
+        colours = self.palette
+        self.called_bg = colours.accent if self.highlight else colours.panel
+        self.called_fg = colours.ink if self.highlight else colours.accent
 
     def _info(self, now: datetime) -> str:
         messages = self.board.messages or (

@@ -65,9 +65,13 @@ def counter_label(name: str, counter_id: str, language: str) -> str:
     return f"{labels(language)['counter']} {number}"
 
 
-def announcement(number: str, counter_name: str, counter_id: str, language: str) -> str:
-    """What is said for a call, in the ticket's language: 'Ticket A-12, loket 3'."""
+def announcement(
+    number: str, counter_name: str, counter_id: str, language: str, place: str = ""
+) -> str:
+    """What is said for a call, in the ticket's language: 'Ticket A-12, loket 3', then
+    where the counter is when the site file says so ('…, eerste verdieping, links')."""
     words = translator(language)
     digits = counter_number(counter_name, counter_id)
     counter = f"{words.text(SPOKEN_COUNTER)} {digits}" if digits else counter_name
-    return words.text(ANNOUNCEMENT, number=spoken_number(number), counter=counter)
+    said = words.text(ANNOUNCEMENT, number=spoken_number(number), counter=counter)
+    return f"{said}, {place}" if place else said

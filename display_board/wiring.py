@@ -75,6 +75,7 @@ def follow_config(
             board,
             zone=wanted.zone,
             counters=wanted.counters,
+            places=wanted.places,
             services=wanted.services,
             languages=wanted.languages,
         )

@@ -29,6 +29,7 @@ __all__ = [
     "LOCALE_DIR",
     "N_",
     "Message",
+    "Place",
     "Translator",
     "nN_",
     "pN_",
@@ -99,3 +100,6 @@ def translator(language: str | None) -> Translator:
     code = language if language is not None and language in LANGUAGES else DEFAULT_LANGUAGE
     catalogue = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code])
     return Translator(code, catalogue)
+
+
+from i18n.places import Place  # noqa: E402  (it uses the lookup above)

@@ -21,11 +21,14 @@ from kiosk.hub import HubLink
 from kiosk.offline import OfflineStore
 from kiosk.pictograms import ensure_pictograms
 from kiosk.printing import TicketPrinter
+from kiosk.screen import choose, detected_width_mm
 from kiosk.sync import OfflineSync, SyncLoop
 from link.mqtt import Broker
 from siteconfig import DeviceConfig, SiteConfig, load_site_config
 
 log = logging.getLogger("loket.kiosk")
+#: Numbers a kiosk keeps per service for when the hub is away (unless set otherwise).
+LEASE_SIZE = 10
 
 
 class KioskSetupError(Exception):
@@ -56,13 +59,36 @@ def make_clock(start: str | None) -> Callable[[], datetime]:
     return lambda: origin + timedelta(seconds=time.monotonic() - t0)
 
 
-def settings_from(args: Any) -> Settings:
+def settings_from(args: Any, device: DeviceConfig, detected_mm: float | None) -> Settings:
+    """The kiosk's timings and screen: the command line, else the site file's device
+    entry, else (the screen) what the display says of itself, else the defaults."""
+    default = Settings()
     return Settings(
-        idle_seconds=args.idle_seconds,
-        idle_prompt_seconds=args.idle_prompt_seconds,
+        idle_seconds=choose(args.idle_seconds, device.idle_seconds, default=default.idle_seconds),
+        idle_prompt_seconds=choose(
+            args.idle_prompt_seconds,
+            device.idle_prompt_seconds,
+            default=default.idle_prompt_seconds,
+        ),
         ticket_seconds=args.ticket_seconds,
-        screen_width_mm=args.screen_width_mm,
+        screen_width_mm=choose(
+            args.screen_width_mm,
+            device.screen_width_mm,
+            detected_mm,
+            default=default.screen_width_mm,
+        ),
     )
+
+
+def lease_size(args: Any, device: DeviceConfig) -> int:
+    """Numbers kept per service: the command line, else the site file, else 10."""
+    size: int | None = args.lease_size
+    return choose(size, device.lease_size, default=LEASE_SIZE)
+
+
+def scanner_address(args: Any, device: DeviceConfig) -> str | None:
+    """The serial scanner: the command line, else the site file."""
+    return args.scanner or device.scanner
 
 
 @dataclass
@@ -140,7 +166,7 @@ def run(args: Any) -> int:
     )
     speaker = Speaker()
     jobs = ThreadRunner(on_ui, name="kiosk-jobs", workers=2)  # a slow printer blocks no request
-    sync = OfflineSync(hub, store, config, clock, lease_size=args.lease_size)
+    sync = OfflineSync(hub, store, config, clock, lease_size=lease_size(args, device))
     deps = Deps(
         config=config,
         device=device,
@@ -150,7 +176,7 @@ def run(args: Any) -> int:
         speaker=speaker,
         clock=clock,
         background=jobs.then,
-        settings=settings_from(args),
+        settings=settings_from(args, device, detected_width_mm()),
     )
     presenter = KioskPresenter(deps, pictograms=str(ensure_pictograms(data_dir / "pictograms")))
     loop = SyncLoop(sync, after=lambda _report: on_ui(presenter.publish_status))
@@ -159,9 +185,10 @@ def run(args: Any) -> int:
     hub.on_change(lambda online: on_ui(lambda: presenter.set_online(online)))
     hub.on_services(lambda state: on_ui(lambda: presenter.services_changed(state)))
     wedge = WedgeDecoder(presenter.visit.scanned)
-    if args.scanner:
+    scanner_at = scanner_address(args, device)
+    if scanner_at:
         scanner = SerialScanner(
-            args.scanner, lambda text: on_ui(lambda: presenter.visit.scanned(text))
+            scanner_at, lambda text: on_ui(lambda: presenter.visit.scanned(text))
         )
         runtime.closers.append(scanner.close)
         scanner.start()

@@ -39,7 +39,7 @@ class Background(Protocol):
 
 @dataclass(frozen=True)
 class Settings:
-    """Timings and the screen; the site file has no fields for these (yet)."""
+    """Timings and the screen (kiosk/bootstrap.py: the command line, the site file, the EDID)."""
 
     idle_seconds: float = 90.0
     """Without a touch this long, ask 'Do you need more time?'."""

@@ -79,6 +79,7 @@ MESSAGES = {
     "reason_after_last_ticket": N_("No more tickets today"),
     "reason_daily_cap_reached": N_("Full for today"),
     "reason_numbers_exhausted": N_("No numbers left today"),
+    "reason_full_today": N_("Full until closing time"),
     "reason_offline": N_("Not possible at this kiosk right now"),
     # Translators: {when}: 'today at 16:00', 'tomorrow at 08:30', 'on Monday 7 December at 08:30'
     "next_available": N_("Available again {when}"),
@@ -86,6 +87,10 @@ MESSAGES = {
         "We see people for this by appointment only. Book one and you will not have to wait.",
     ),
     "unavailable_body_full": N_("We cannot see anyone else for this today. We are sorry."),
+    "unavailable_body_full_today": N_(
+        "The people already waiting will take us until closing time, so we cannot give you"
+        " a ticket now. Please come back later, or book an appointment.",
+    ),
     "unavailable_body_closed": N_("This service is closed right now."),
     "unavailable_body_offline": N_(
         "We have no connection just now and cannot make a ticket for this. Please ask at the desk.",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from i18n import Place
 from link.protocol.replies import Documents, TicketView
 from printer_drivers import (
     DocumentList,
@@ -124,7 +125,27 @@ def ticket_for_reply(
         documents=tuple(DocumentList(d.service_name, tuple(d.items)) for d in documents if d.items),
         qr_url=ticket_url(config.site.ticket_url_template, view.token),
         footer=footer,
+        where=where_to_go(config, view, view.language or config.site.default_language),
     )
+
+
+def where_to_go(config: SiteConfig, view: TicketView, language: str) -> str | None:
+    """Where the ticket's counter is, or where all counters serving its service are (their
+    common floor at least); None when the site file does not say or they differ."""
+    counters = [c for c in config.counters if c.id == view.target_counter_id] or [
+        c for c in config.counters if any(ref.service == view.service_id for ref in c.services)
+    ]
+    places = [
+        Place(c.floor, c.room, {str(k): v for k, v in (c.directions or {}).items()})
+        for c in counters
+    ]
+    texts = {place.text(language) for place in places}
+    if len(texts) == 1:
+        return texts.pop() or None
+    floors = {place.floor for place in places}
+    if len(floors) == 1 and None not in floors:
+        return Place(floors.pop()).text(language)
+    return None
 
 
 def ticket_for_offline(

@@ -150,6 +150,8 @@ class WalkInFlow:
         reason = reason or tile.reason or "closed_now"
         if reason == "appointments_only":
             body = p.t("unavailable_body_appointments_only")
+        elif reason == "full_today":
+            body = p.t("unavailable_body_full_today")
         elif reason in FULL:
             body = p.t("unavailable_body_full")
         elif reason == "offline":

@@ -24,15 +24,18 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--data-dir", metavar="DIR", help="offline store (~/.local/share/loket)")
     parser.add_argument("--printer", metavar="ADDRESS", help="override the site file's printer")
     parser.add_argument("--printer-profile", metavar="NAME", help="e.g. TM-T20II")
+    # The device settings below override the site file's device entry.
     parser.add_argument("--scanner", metavar="ADDRESS", help="serial:/dev/ttyACM0?baudrate=9600")
     parser.add_argument("--size", default="1920x1080", help="window size in pixels (1920x1080)")
     parser.add_argument("--fullscreen", action="store_true", help="fullscreen, borderless")
-    parser.add_argument("--screen-width-mm", type=float, default=476.0,
-                        help="visible screen width, for 15 mm touch targets (476)")  # fmt: skip
-    parser.add_argument("--idle-seconds", type=float, default=90.0)
-    parser.add_argument("--idle-prompt-seconds", type=float, default=30.0)
+    screen = (
+        "visible screen width for touch targets (default: the site file, else the EDID, else 476)"
+    )
+    parser.add_argument("--screen-width-mm", type=float, metavar="MM", help=screen)
+    parser.add_argument("--idle-seconds", type=float, help="ask 'more time?' after (90)")
+    parser.add_argument("--idle-prompt-seconds", type=float, help="then start again after (30)")
     parser.add_argument("--ticket-seconds", type=float, default=25.0)
-    parser.add_argument("--lease-size", type=int, default=10, help="numbers kept per service")
+    parser.add_argument("--lease-size", type=int, help="numbers kept per service (10)")
     parser.add_argument("--start-time", metavar="ISO", help="run the clock from here (demos)")
     parser.set_defaults(run=run)
 

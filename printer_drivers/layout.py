@@ -99,6 +99,8 @@ def layout_ticket(ticket: TicketPrint, paper: Paper, logo: Logo | None = None) -
     blocks += [Feed(), Line(label("your_number", ticket.language))]
     blocks.append(_number(ticket.number, paper))
     blocks += _service(ticket.service_name, paper)
+    if ticket.where:
+        blocks += _wrapped(labelled("where", ticket.where, ticket.language), paper, bold=True)
     blocks.append(Line(date_time_text(ticket.issued_at)))
     blocks += _queue_lines(ticket, paper)
     blocks += _documents(ticket, paper)

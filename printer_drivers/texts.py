@@ -16,6 +16,8 @@ LABELS = {
     # Translators: on the ticket, beside the QR code that opens the live ticket page
     "scan": N_("Scan to follow your turn"),
     "footer": N_("Thank you for your visit"),
+    # Translators: on the ticket, before where to go: 'Go to: first floor, on the left'
+    "where": N_("Go to"),
 }
 
 # Translators: an expected wait on the printed ticket, under an hour

@@ -37,6 +37,8 @@ class TicketPrint:
     """The ticket's live-status page; None prints no QR code."""
     footer: str | None = None
     """None prints the standard thank-you line; '' prints none."""
+    where: str | None = None
+    """Where to go or wait ('first floor, room B.12, on the left'); None prints nothing."""
 
 
 def ticket_url(template: str | None, token: str | None) -> str | None:

@@ -101,6 +101,7 @@ def _service(
         walk_in=config.walk_in,
         appointments=config.appointments,
         daily_cap=config.daily_cap,
+        refuse_when_full=config.refuse_when_full,
         last_ticket_minutes=config.last_ticket_minutes,
         target_wait_minutes=config.target_wait_minutes,
         documents={lang: tuple(items) for lang, items in config.documents.items()},

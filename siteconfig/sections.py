@@ -168,6 +168,9 @@ class ServiceConfig(Section):
     """Visitors can book an appointment."""
     daily_cap: int | None = Field(default=None, gt=0)
     """At most this many walk-in tickets per day."""
+    refuse_when_full: bool = True
+    """Refuse walk-ins ('full until closing') when the people already waiting fill the time
+    until closing (from the counters serving it and its service time); staff may force."""
     last_ticket_minutes: int = Field(default=0, ge=0)
     """No walk-in ticket this many minutes before closing."""
     target_wait_minutes: int = Field(default=20, ge=1)
@@ -227,7 +230,12 @@ class CounterConfig(Section):
     zone: Slug | None = None
     """The waiting area whose display calls for this counter."""
     floor: int | None = None
-    """Floor number (0 is the ground floor), for directions on the ticket."""
+    """Floor number (0 is the ground floor, -1 the basement): said on the ticket, the
+    display board's call and the spoken announcement."""
+    room: Text | None = None
+    """The room's name or number, when the building names its rooms: 'B.12'."""
+    directions: dict[Language, Text] | None = None
+    """How to find it from the waiting area, per language: {nl: links, fr: à gauche}."""
     services: list[ServiceRef] = Field(min_length=1)
     """Service ids, or {service, weight} to favour some."""
     ordered: bool = False
@@ -252,6 +260,11 @@ _ROLE_ONLY = {
     "printer": "kiosk",
     "printer_profile": "kiosk",
     "mode": "kiosk",
+    "screen_width_mm": "kiosk",
+    "idle_seconds": "kiosk",
+    "idle_prompt_seconds": "kiosk",
+    "lease_size": "kiosk",
+    "scanner": "kiosk",
 }
 
 
@@ -280,6 +293,17 @@ class DeviceConfig(Section):
     """Start in high-contrast mode (visitors can still switch)."""
     messages: list[dict[Language, Text]] | None = None
     """Displays only: info messages of this display instead of the site's."""
+    screen_width_mm: float | None = Field(default=None, gt=50, lt=5000)
+    """Kiosks only: the screen's visible width in mm, for touch targets of real size, when
+    the display does not state it (EDID) or states it wrongly; `--screen-width-mm` wins."""
+    idle_seconds: float | None = Field(default=None, gt=0)
+    """Kiosks only: without a touch this long, ask 'Do you need more time?' (90)."""
+    idle_prompt_seconds: float | None = Field(default=None, gt=0)
+    """Kiosks only: … and start again this long after asking (30)."""
+    lease_size: int | None = Field(default=None, ge=1, le=999)
+    """Kiosks only: ticket numbers kept per service for when the hub is away (10)."""
+    scanner: Text | None = None
+    """Kiosks only: a serial QR-code scanner, e.g. serial:/dev/ttyACM0?baudrate=9600."""
 
     @model_validator(mode="after")
     def _fits_role(self) -> Self:

@@ -50,12 +50,13 @@ UNKNOWN_VERBS = ("fly", "issue_tickets", "drop_table", "Issue_Ticket", "call-nex
 
 def always_open_site(source: Path, target: Path) -> Path:
     """Write `source` with every day open 00:00-23:59, no exceptions, no service hours or
-    last-ticket limits, no caps: tickets can be issued whenever the test runs."""
+    last-ticket limits, no caps, never full: tickets can be issued whenever the test runs."""
     doc = yaml.safe_load(source.read_text(encoding="utf-8"))
     doc["site"]["opening_hours"] = {day: ["00:00-23:59"] for day in WEEKDAYS}
     for service in doc["services"]:
         for key in ("opening_hours", "last_ticket_minutes", "daily_cap"):
             service.pop(key, None)
+        service["refuse_when_full"] = False
     target.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 

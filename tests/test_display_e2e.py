@@ -67,7 +67,9 @@ def test_staff_calls_next_and_the_board_shows_and_announces_it(
         assert staff3.request("call_ticket", number="ID001").ok
         board.until(lambda p: p.called_number == "ID001" and p.highlight)
         assert board.presenter.called_counter == "Loket 3"
-        assert [a.text for a in board.presenter.announcements] == ["Ticket I D-1, Schalter 3"]
+        assert [a.text for a in board.presenter.announcements] == [
+            "Ticket I D-1, Schalter 3, Erdgeschoss, links"
+        ]
         board.until(lambda p: board.waiting("ID") == "1")
 
         # Two calls in the same (frozen) second: both announced, in the order called.
@@ -75,9 +77,9 @@ def test_staff_calls_next_and_the_board_shows_and_announces_it(
         assert staff3.request("recall").ok
         board.until(lambda p: len(p.announcements) == 3)
         assert [a.text for a in board.presenter.announcements] == [
-            "Ticket I D-1, Schalter 3",
-            "Ticket P-1, guichet 4",
-            "Ticket I D-1, Schalter 3",
+            "Ticket I D-1, Schalter 3, Erdgeschoss, links",
+            "Ticket P-1, guichet 4, rez-de-chaussée, à droite",
+            "Ticket I D-1, Schalter 3, Erdgeschoss, links",
         ]
         assert (board.presenter.called_number, board.presenter.called_counter) == (
             "ID001",

@@ -7,16 +7,27 @@ from pathlib import Path
 
 import pytest
 
+from apps.colours import contrast
+from display_board import theme
 from display_board.announcer import Announcement
 from display_board.board import BoardConfig, board_config, load_messages
-from display_board.layout import MIN_TEXT, layout_for
+from display_board.layout import (
+    LARGE_TEXT_SCALE,
+    MAX_NAME_LINES,
+    MIN_TEXT,
+    layout_for,
+    name_lines,
+)
 from display_board.presenter import DisplayPresenter, short_name
 from display_board.texts import announcement, counter_label, labels, spoken_number
+from i18n import Place
 from link.protocol import messages as m
 from siteconfig import load_site_config
 from tests.mqtt_fixtures import TOWNHALL
 
 T0 = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)  # 09:00 in Brussels
+#: The texts of a service row (the others size it).
+TEXTS = ("prefix", "name", "waiting", "wait")
 
 
 class Spoken:
@@ -66,7 +77,7 @@ def test_a_call_is_shown_large_highlighted_and_announced_in_the_tickets_language
     p.called(m.CalledEvent(call=call("ID012", language="fr")), T0)
     assert (p.called_title, p.called_number, p.called_counter) == ("Ticket", "ID012", "Loket 3")
     assert p.highlight
-    assert [a.text for a in spoken.said] == ["Ticket I D-12, guichet 3"]
+    assert [a.text for a in spoken.said] == ["Ticket I D-12, guichet 3, rez-de-chaussée, à gauche"]
     assert p.announcements == spoken.said
     p.tick(T0 + timedelta(seconds=7))
     assert p.highlight
@@ -140,11 +151,12 @@ def services_state(waiting: int = 3) -> m.ServicesState:
 def test_waiting_counts_and_expected_waits_per_service_of_the_zone() -> None:
     p, _ = presenter()
     p.show_services(services_state(), T0)
-    assert p.services == [
+    assert [{k: row[k] for k in TEXTS} for row in p.services] == [
         {"prefix": "S", "name": "Snelbalie", "waiting": "3", "wait": "13 min"},
         {"prefix": "ID", "name": "Identiteitskaart", "waiting": "0", "wait": "geen"},
         {"prefix": "P", "name": "Paspoort", "waiting": "3", "wait": "gesloten"},
     ]  # geboorte is upstairs
+    assert {row["lines"] for row in p.services} == {1}
     p.set_capacity(5, 2, T0)
     first = [row["prefix"] for row in p.services]
     p.tick(T0 + timedelta(seconds=p.board.rotate_seconds))
@@ -196,9 +208,10 @@ def test_the_board_shows_numbers_counters_and_service_names_only() -> None:
     p.called(m.CalledEvent(call=call("S002", "loket-1", language="de")), T0)
     p.show_services(services_state(), T0)
     assert {key for row in p.recent for key in row} == {"number", "counter"}
-    assert {key for row in p.services for key in row} == {"prefix", "name", "waiting", "wait"}
+    assert {key for row in p.services for key in row} == {*TEXTS, "lines", "height"}
     shown = [p.called_title, p.called_number, p.called_counter, p.info_text]
-    shown += [text for row in [*p.recent, *p.services] for text in row.values()]
+    shown += [text for row in p.recent for text in row.values()]
+    shown += [row[key] for row in p.services for key in TEXTS]
     assert "de" not in shown and not any("token" in text for text in shown)
 
 
@@ -256,3 +269,89 @@ def test_board_config_and_messages_file(tmp_path: Path) -> None:
     bad.write_text('[{"es": "Hola"}]')
     with pytest.raises(ValueError, match="unknown language 'es'"):
         load_messages(bad)
+
+
+def test_high_contrast_and_large_text_come_from_the_site_file() -> None:
+    standard, _ = presenter()
+    assert standard.palette == theme.STANDARD and not standard.board.large_text
+    p = online(DisplayPresenter(board("display-verdieping"), None, T0))  # high_contrast: true
+    assert p.board.high_contrast and p.palette == theme.HIGH_CONTRAST
+    assert (p.called_bg, p.called_fg) == (list(theme.BLACK), list(theme.YELLOW))
+    p.called(m.CalledEvent(call=call("G001", "loket-6")), T0)
+    assert (p.called_bg, p.called_fg) == (list(theme.YELLOW), list(theme.BLACK))
+    site = load_site_config(TOWNHALL)
+    large = site.model_copy(
+        update={"devices": [d.model_copy(update={"large_text": True}) for d in site.devices]}
+    )
+    assert board_config(large, "display-gelijkvloers").large_text
+    normal, bigger = layout_for(1920, 1080), layout_for(1920, 1080, large_text=True)
+    assert bigger.text == pytest.approx(normal.text * LARGE_TEXT_SCALE)
+    assert bigger.number > normal.number and bigger.service_rows < normal.service_rows
+
+
+@pytest.mark.parametrize("colours", [theme.STANDARD, theme.HIGH_CONTRAST])
+def test_offline_dimming_keeps_text_at_least_4_5_to_1(colours: theme.Palette) -> None:
+    pairs = [
+        (colours.text, colours.panel),
+        (colours.muted, colours.panel),
+        (colours.accent, colours.panel),
+        (colours.muted, colours.background),
+        (colours.ink, colours.accent),  # the call still highlighted when the link drops
+    ]
+    for fg, ground in pairs:
+        assert theme.stale_contrast(fg, ground, colours.background, theme.STALE_OPACITY) >= 4.5
+    assert theme.STALE_OPACITY <= 0.75  # still visibly dimmed, next to the red banner
+    assert contrast(colours.text, colours.offline) >= 4.5  # the banner's own text
+
+
+def test_long_names_take_two_lines_and_the_pages_count_lines() -> None:
+    p, _ = presenter()
+    p.show_services(services_state(), T0)
+    p.set_capacity(5, 3, T0, name_lines=lambda name: 2 if len(name) > 12 else 1, row_height=50)
+    assert [(row["name"], row["lines"], row["height"]) for row in p.services] == [
+        ("Snelbalie", 1, 50),
+        ("Identiteitskaart", 2, 100),
+    ]  # Paspoort no longer fits in three lines: next page
+    p.tick(T0 + timedelta(seconds=p.board.rotate_seconds))
+    assert [row["name"] for row in p.services] == ["Paspoort"]
+    p.set_capacity(5, 1, T0, name_lines=lambda name: 2)
+    assert [row["lines"] for row in p.services] == [1]  # one line is all there is: shortened
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1080, 1920)])
+def test_every_service_name_is_whole_on_a_full_hd_board(width: int, height: int) -> None:
+    layout = layout_for(width, height)
+    names = [
+        short_name(name)
+        for service in load_site_config(TOWNHALL).services
+        for name in service.names.values()
+    ]
+    lines = {name: name_lines(name, layout) for name in names}
+    assert max(lines.values()) <= MAX_NAME_LINES, lines
+    assert lines["Paspoort"] == 1 and lines["Eheschließung und gesetzliches Zusammenwohnen"] > 1
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "Ticket G-1, loket 6, eerste verdieping, lokaal B.12, rechts van de trap"),
+        ("fr", "Ticket G-1, guichet 6, premier étage, local B.12, à droite de l'escalier"),
+        ("en", "Ticket G-1, counter 6, first floor, room B.12, right of the stairs"),
+        ("de", "Ticket G-1, Schalter 6, erster Stock, Raum B.12, rechts von der Treppe"),
+    ],
+)
+def test_a_call_says_and_shows_where_the_counter_is(language: str, said: str) -> None:
+    spoken = Spoken()
+    p = online(DisplayPresenter(board("display-verdieping"), spoken, T0))
+    p.called(m.CalledEvent(call=call("G001", "loket-6", language=language)), T0)
+    assert [a.text for a in spoken.said] == [said]
+    assert p.called_place == "eerste verdieping, lokaal B.12, rechts van de trap"  # board: nl
+    p.called(m.CalledEvent(call=call("K001", "loket-7", language=language)), T0)
+    assert p.called_place == "eerste verdieping"  # no room or direction in the site file
+    assert spoken.said[-1].text.endswith(", " + Place(1).text(language))
+
+
+def test_without_a_place_in_the_site_file_the_call_is_as_before() -> None:
+    assert announcement("A012", "Loket 3", "loket-3", "nl") == "Ticket A-12, loket 3"
+    assert Place().text("fr") == "" and Place(-1).text("de") == "Untergeschoss"
+    assert Place(5).text("nl") == "verdieping 5" and Place(0).text("en") == "ground floor"

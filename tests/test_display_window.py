@@ -7,18 +7,35 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from display_board import theme
+from display_board.board import BoardConfig, board_config
+from display_board.layout import layout_for, name_lines
+from display_board.presenter import DisplayPresenter
 from link.client import LoketClient
 from link.protocol import messages as m
 from loket.broker import Mosquitto, free_port
 from queue_engine.hub.bootstrap import HubProcess
+from siteconfig import load_site_config
 from tests.mqtt_fixtures import TOWNHALL, started
 
 Connect = Callable[..., LoketClient]
+#: A service with nobody waiting (its id, prefix and names added).
+EMPTY = {
+    "quick": False,
+    "walk_in": True,
+    "waiting": 0,
+    "waiting_priority": 0,
+    "longest_wait_s": 0,
+    "expected_wait_s": 0,
+    "available": True,
+}
 
 
 def run_ui(
@@ -158,3 +175,66 @@ def test_board_without_broker_says_it_is_offline(
             "--offline-after", "1", "--mute"]  # fmt: skip
     run_ui(args, steps, ui_env, tmp_path)
     assert close_to(pixel(shot, 0.1, 0.5), theme.OFFLINE)  # the banner across the board
+
+
+def pages_of_names(board: BoardConfig, width: int, height: int) -> list[list[str]]:
+    """The service names the board shows, page by page, at `width` x `height` (the
+    presenter's own paging with the real font measured)."""
+    site = load_site_config(TOWNHALL)
+    now = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
+    states = [
+        m.ServiceState.model_validate({**EMPTY, "id": s.id, "prefix": s.prefix, "names": s.names})
+        for s in site.services
+    ]
+    p = DisplayPresenter(board, None, now)
+    p.show_services(m.ServicesState(at=now, services=states), now)
+    layout = layout_for(width, height)
+    lines = partial(name_lines, layout=layout)
+    p.set_capacity(layout.recent_rows, layout.service_rows, now, name_lines=lines)
+    pages: list[list[str]] = []
+    for turn in range(len(board.services)):
+        p.tick(now + timedelta(seconds=turn * board.rotate_seconds))
+        page = sorted(row["name"] for row in p.services)
+        if page not in pages:
+            pages.append(page)
+    return pages
+
+
+@pytest.mark.parametrize(
+    ("device", "language", "size"),
+    [
+        ("display-verdieping", "de", "1920x1080"),
+        ("display-verdieping", "fr", "1152x648 --portrait"),
+        ("display-gelijkvloers", "nl", "1920x1080"),
+        ("display-gelijkvloers", "en", "1152x648 --portrait"),
+    ],
+)
+def test_service_names_are_whole_where_there_is_room(
+    hub: HubProcess,
+    mosquitto: Mosquitto,
+    ui_env: dict[str, str],
+    screenshots: Path,
+    tmp_path: Path,
+    device: str,
+    language: str,
+    size: str,
+) -> None:
+    board = board_config(load_site_config(TOWNHALL), device, language=language)
+    width, height = (int(side) for side in size.split(maxsplit=1)[0].split("x"))
+    if "--portrait" in size:
+        width, height = height, width
+    pages = pages_of_names(board, width, height)
+    assert sum(len(page) for page in pages) == len(board.services)
+    name = f"display-names-{language}-{width}x{height}"
+    steps: list[dict[str, object]] = []
+    for number, page in enumerate(pages, start=1):
+        timeout = 20 + board.rotate_seconds * len(pages)
+        steps.append({"until": {"names_whole": page}, "timeout": timeout})
+        steps.append({"shot": str(screenshots / f"{name}-{number}.png")})
+    steps.append({"quit": True})
+    args = ["display", "--config", str(TOWNHALL), "--device", device]
+    args += ["--broker", mosquitto.broker.url, "--size", *size.split()]
+    args += ["--language", language, "--mute"]
+    run_ui(args, steps, ui_env, tmp_path)
+    shot = screenshots / f"{name}-1.png"
+    assert close_to(pixel(shot, 0.002, 0.002), theme.palette(board.high_contrast).background)

@@ -472,3 +472,20 @@ def test_a_scan_answers_the_idle_question(kiosk: Kiosk) -> None:
     kiosk.p.visit.scanned("AB\r")
     assert kiosk.p.overlay == "" and kiosk.p.screen == "keypad"
     assert kiosk.p.code_error, "too short, said on the keypad"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_full_until_closing_says_so_kindly_with_when_and_the_booking_qr(
+    kiosk: Kiosk, language: str
+) -> None:
+    kiosk.hub.unavailable["paspoort"] = ("full_today", "2026-12-03T16:00:00+01:00")
+    p = kiosk.p
+    p.choose_language(language)
+    p.walkin.open()
+    p.walkin.choose("paspoort")
+    assert p.screen == "notice"
+    assert p.notice_title.endswith(t("reason_full_today", language))
+    assert p.notice_body == t("unavailable_body_full_today", language)
+    assert t("book_online", language) in p.notice_extra
+    assert "16:00" in p.notice_extra
+    assert p.notice_qr == "https://www.stadvoorbeeld.example/afspraak"

@@ -178,3 +178,37 @@ def test_model_comes_from_the_escpos_profile() -> None:
     assert PrinterModel.from_profile("TM-T88II").code_page == "CP1252"
     with pytest.raises(ValueError, match=r"unknown printer profile 'TM-T88X' \(did you mean"):
         PrinterModel.from_profile("TM-T88X")
+
+
+@pytest.mark.parametrize(
+    ("service", "language", "where"),
+    [
+        ("paspoort", "nl", "Ga naar: gelijkvloers"),  # loket 3 (left) or 4 (right)
+        ("geboorte", "fr", "Présentez-vous à : premier étage"),  # loket 6 or 7
+        ("snelbalie", "de", "Bitte zu: Erdgeschoss"),
+        ("kinderopvang", "en", "Go to: first floor"),
+    ],
+)
+def test_the_ticket_says_where_to_go(
+    town_desk: Desk, townhall: SiteConfig, service: str, language: str, where: str
+) -> None:
+    reply = town_desk.ok(c.IssueTicket, service_id=service, language=language)
+    lines = texts(ticket_from_reply(reply, townhall))
+    assert where in lines
+    assert lines.index(where) == lines.index("01/12/2026 10:04") - 1  # under the service
+
+
+def test_a_ticket_for_one_counter_says_its_floor_room_and_direction(
+    townhall: SiteConfig, town_desk: Desk
+) -> None:
+    reply = town_desk.ok(c.IssueTicket, service_id="geboorte", language="nl")
+    view = reply.ticket.model_copy(update={"target_counter_id": "loket-6"})
+    ticket = ticket_for_reply(view, [], townhall)
+    assert ticket.where == "eerste verdieping, lokaal B.12, rechts van de trap"
+    assert "Ga naar: eerste verdieping, lokaal B.12, rechts van de trap" in " ".join(
+        texts(ticket, Paper(80, 576))
+    )
+    unknown = townhall.model_copy(
+        update={"counters": [k.model_copy(update={"floor": None}) for k in townhall.counters]}
+    )
+    assert ticket_for_reply(reply.ticket, [], unknown).where is None

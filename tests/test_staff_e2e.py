@@ -100,7 +100,7 @@ def test_staff_calls_next_and_the_board_shows_and_queues_the_announcement(
         staff.presenter.key("f1")
         pump(inbox, lambda: board.called_number == "S001")
         assert (board.called_counter, board.highlight) == ("Loket 1", True)
-        assert [a.text for a in board.announcements] == ["Ticket S-1, counter 1"]
+        assert [a.text for a in board.announcements] == ["Ticket S-1, counter 1, ground floor"]
     finally:
         display.close()
         staff.close()

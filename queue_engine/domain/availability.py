@@ -46,12 +46,22 @@ def _next_day_opening(site: Site, service: Service, now: datetime) -> datetime |
 
 
 def availability(
-    site: Site, service: Service, now: datetime, issued_today: int, *, force: bool = False
+    site: Site,
+    service: Service,
+    now: datetime,
+    issued_today: int,
+    *,
+    wait_s: float = 0.0,
+    force: bool = False,
 ) -> Availability:
     """Whether `service` can give a walk-in ticket at `now`.
 
-    `issued_today` counts the service's walk-in tickets of the local day (for the cap).
-    With `force` (staff at the desk), the last-ticket time and the daily cap are waived.
+    `issued_today` counts the service's walk-in tickets of the local day (for the cap);
+    `wait_s` is how long a new walk-in would wait to be called (the tickets already waiting,
+    the counters serving the service, its mean service time: `estimates.expected_wait`).
+    When that runs past the end of the current opening, the service is full (`full_today`).
+    With `force` (staff at the desk or on the phone), the last-ticket time, the daily cap
+    and a full queue are waived.
     """
     now = utc(now)
     if not service.walk_in:
@@ -68,6 +78,9 @@ def availability(
         return Availability(False, U.AFTER_LAST_TICKET, next_opening(site, service, current[1]))
     if service.daily_cap is not None and issued_today >= service.daily_cap and not force:
         return Availability(False, U.DAILY_CAP_REACHED, _next_day_opening(site, service, now))
+    full = service.refuse_when_full and now + timedelta(seconds=wait_s) >= current[1]
+    if full and not force:
+        return Availability(False, U.FULL_TODAY, next_opening(site, service, current[1]))
     return Availability(True)
 
 
@@ -78,15 +91,22 @@ _MESSAGES = {
     U.CLOSED_NOW: "{name} is closed at the moment",
     U.AFTER_LAST_TICKET: "the last ticket for {name} has been issued for this session",
     U.DAILY_CAP_REACHED: "{name} is full for today",
+    U.FULL_TODAY: "the people waiting for {name} fill the time until closing",
     U.NUMBERS_EXHAUSTED: "{name} has no free ticket numbers",
 }
 
 
 def require_available(
-    site: Site, service: Service, now: datetime, issued_today: int, *, force: bool = False
+    site: Site,
+    service: Service,
+    now: datetime,
+    issued_today: int,
+    *,
+    wait_s: float = 0.0,
+    force: bool = False,
 ) -> None:
     """Raise NotAvailable with the reason and the next opening unless a ticket can be issued."""
-    state = availability(site, service, now, issued_today, force=force)
+    state = availability(site, service, now, issued_today, wait_s=wait_s, force=force)
     if state.available or state.reason is None:
         return
     message = _MESSAGES[state.reason].format(name=service.name("en"))

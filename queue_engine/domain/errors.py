@@ -44,6 +44,8 @@ class Unavailability(enum.StrEnum):
     CLOSED_NOW = "closed_now"
     AFTER_LAST_TICKET = "after_last_ticket"
     DAILY_CAP_REACHED = "daily_cap_reached"
+    #: The tickets already waiting fill the time until the service closes.
+    FULL_TODAY = "full_today"
     APPOINTMENTS_ONLY = "appointments_only"
     NUMBERS_EXHAUSTED = "numbers_exhausted"
 

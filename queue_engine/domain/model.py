@@ -165,6 +165,8 @@ class Service:
     walk_in: bool = True
     appointments: bool = True
     daily_cap: int | None = None
+    #: Refuse walk-ins (full_today) when those waiting fill the time until closing.
+    refuse_when_full: bool = True
     last_ticket_minutes: int = 0
     target_wait_minutes: int = 20
     documents: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

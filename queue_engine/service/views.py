@@ -72,8 +72,8 @@ def service_status(site: Site, state: QueueState, now: datetime) -> list[Service
     rows = []
     for service in site.services.values():
         mine = list(state.waiting_by_service.get(service.id, {}).values())
-        ahead = sum(1 for t in mine if t.kind is TicketKind.WALK_IN)
-        avail = availability(site, service, now, state.walk_ins_today[service.id])
+        wait = new_ticket_wait(site, state, service, busy)
+        avail = availability(site, service, now, state.walk_ins_today[service.id], wait_s=wait)
         longest = (now - min(t.queued_since for t in mine)).total_seconds() if mine else 0
         rows.append(
             ServiceState(
@@ -85,7 +85,7 @@ def service_status(site: Site, state: QueueState, now: datetime) -> list[Service
                 waiting=len(mine),
                 waiting_priority=sum(1 for t in mine if t.priority is PriorityClass.PRIORITY),
                 longest_wait_s=round(max(longest, 0)),
-                expected_wait_s=round(_new_ticket_wait(site, state, service, ahead, busy)),
+                expected_wait_s=round(wait),
                 available=avail.available,
                 reason=avail.reason,
                 next_available=avail.next_available,
@@ -94,9 +94,15 @@ def service_status(site: Site, state: QueueState, now: datetime) -> list[Service
     return rows
 
 
-def _new_ticket_wait(
-    site: Site, state: QueueState, service: Service, ahead: int, busy: set[str]
+def new_ticket_wait(
+    site: Site, state: QueueState, service: Service, busy: set[str] | None = None
 ) -> float:
+    """Seconds a new walk-in for `service` would wait to be called (`busy`: the services
+    with someone waiting, default from `state`)."""
+    if busy is None:
+        busy = {sid for sid, queue in state.waiting_by_service.items() if queue}
+    mine = state.waiting_by_service.get(service.id, {}).values()
+    ahead = sum(1 for t in mine if t.kind is TicketKind.WALK_IN)
     recent = state.recent.get(service.id, ())
     return expected_wait(ahead, service, recent, site.counters, state.counters, busy)
 

@@ -34,7 +34,7 @@ from queue_engine.service.handlers.common import (
     new_ticket,
     view,
 )
-from queue_engine.service.views import documents, offers
+from queue_engine.service.views import documents, new_ticket_wait, offers
 from queue_engine.service.work import Work
 
 
@@ -45,7 +45,8 @@ def issue_ticket(work: Work, cmd: c.IssueTicket) -> TicketReply:
     if cmd.force and cmd.channel not in STAFF_CHANNELS:
         raise InvalidCommand("only staff at the desk or on the phone may force a ticket")
     count = work.state.walk_ins_today[service.id]
-    require_available(work.site, service, work.now, count, force=cmd.force)
+    wait = new_ticket_wait(work.site, work.state, service)
+    require_available(work.site, service, work.now, count, wait_s=wait, force=cmd.force)
     ticket = new_ticket(work, service, TicketKind.WALK_IN, cmd.language, cmd.channel, cmd.priority)
     work.put(ticket)
     shown = view(work, ticket)

@@ -87,6 +87,14 @@ def issue_many(path: str, actor: str, count: int, start: Any) -> None:
             time.sleep(0.002)  # commands arrive apart; a tight loop would starve the other
 
 
+def open_new_files(folder: str, rounds: int, start: Any) -> None:
+    """A worker process: in each round, open that round's new file as the others do."""
+    for n in range(rounds):
+        start.wait(timeout=60)
+        with SqliteStore(Path(folder) / f"s{n}.db", SITE):
+            pass
+
+
 def raw(path: Path) -> closing[sqlite3.Connection]:
     """A plain connection to look at the file from outside the store."""
     return closing(sqlite3.connect(path, isolation_level=None))
@@ -141,6 +149,22 @@ def test_another_writer_makes_the_next_transaction_stale(tmp_path: Path) -> None
         with hub.transaction() as tx:
             seen.append(tx.stale)
         assert seen == [True, False, True, False, False]
+
+
+def test_processes_opening_a_new_file_together_all_get_in(tmp_path: Path) -> None:
+    # Both switch the new file to WAL at once: SQLite answers one of them "database is
+    # locked" without waiting, which failed a process start (seen in the two-writer test).
+    context = multiprocessing.get_context("spawn")
+    rounds, start = 40, context.Barrier(4)
+    workers = [
+        context.Process(target=open_new_files, args=(str(tmp_path), rounds, start))
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -401,7 +402,7 @@ def _open(path: Path, site_id: str, *, durable: bool) -> sqlite3.Connection:
 def _configure(conn: sqlite3.Connection, path: Path, *, durable: bool) -> None:
     """WAL journal, the sync level, secure deletion; the first read of the file."""
     try:
-        (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        mode = _switch_to_wal(conn)
     except sqlite3.DatabaseError as exc:
         if exc.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
             raise NotADatabaseError(f"{path} is not a SQLite database") from exc
@@ -411,6 +412,25 @@ def _configure(conn: sqlite3.Connection, path: Path, *, durable: bool) -> None:
     conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
     # Purged personal data is overwritten with zeros, not left in free pages.
     conn.execute("PRAGMA secure_delete = ON")
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """Set WAL mode, waiting for another process that opens the same file at that moment.
+
+    Changing the journal mode needs an exclusive lock that SQLite does not wait for with its
+    busy handler, so two processes opening a new file together would see "database is locked".
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    pause = 0.001
+    while True:
+        try:
+            (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            return str(mode)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:

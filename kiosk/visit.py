@@ -3,7 +3,6 @@ the related services offered as a yes/no question."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
@@ -134,14 +133,11 @@ class VisitFlow:
 
     def _refused(self, error: Any) -> None:
         p = self.p
-        details = error.details if error is not None else {}
-        refused = error is not None and error.code == "check_in_refused"
-        reason = details.get("reason") if refused else None
-        if reason not in REFUSALS:
+        refusal = error.check_in_refusal() if error is not None else None
+        if refusal is None or refusal.reason not in REFUSALS:
             p.show_notice(p.t("refused_other_title"), p.t("refused_other_body"), can_retry=True)
             return
-        when = details.get("when")
-        moment = datetime.fromisoformat(when) if when else None
+        reason, moment = refusal.reason.value, refusal.when
         body_id = f"refused_{reason}_body"
         needs_when = "{when}" in p.texts[body_id]
         if needs_when and moment is None:

@@ -106,9 +106,8 @@ class WalkInFlow:
             self._issue_offline(tile)
         elif result.data is not None:
             p.tickets.show_reply(result.data)
-        elif result.error is not None and result.error.code == "not_available":
-            details = result.error.details
-            self.explain(tile, details.get("reason") or "closed_now", details.get("next_available"))
+        elif result.error is not None and (refusal := result.error.not_available()):
+            self.explain(tile, refusal.reason, refusal.next_available)
         else:
             self._cannot()
 
@@ -130,13 +129,12 @@ class WalkInFlow:
         p.tickets.show_offline(ticket, service.name(p.language, deps.site.default_language))
         deps.wake_sync()
 
-    def _offline_reason(self, service_id: str, now: datetime) -> tuple[str, str | None]:
+    def _offline_reason(self, service_id: str, now: datetime) -> tuple[str, datetime | None]:
         site = self.p.deps.site
         state = availability(site, site.services[service_id], now, 0)
         if state.reason is None:
             return "offline", None
-        when = state.next_available.isoformat() if state.next_available else None
-        return state.reason.value, when
+        return state.reason.value, state.next_available
 
     def _cannot(self) -> None:
         p = self.p
@@ -144,7 +142,7 @@ class WalkInFlow:
 
     # --- why not ------------------------------------------------------------------------------
 
-    def explain(self, tile: Tile, reason: str | None = None, when: str | None = None) -> None:
+    def explain(self, tile: Tile, reason: str | None = None, when: datetime | None = None) -> None:
         """Why this service gives no ticket now, when it will, and how to book."""
         p = self.p
         reason = reason or tile.reason or "closed_now"
@@ -160,8 +158,7 @@ class WalkInFlow:
             body = p.t("unavailable_body_closed")
         next_text = tile.next_text
         if when:
-            moment = datetime.fromisoformat(when)
-            said = describe_when(moment, p.deps.now(), p.language, p.deps.zone)
+            said = describe_when(when, p.deps.now(), p.language, p.deps.zone)
             next_text = t("next_available", p.language, when=said)
         booking = tile.booking_url if reason != "offline" else None
         lines = [next_text, p.t("book_online") if booking else ""]

@@ -22,7 +22,9 @@ from link.protocol import messages as m
 from link.protocol.replies import (
     REPLIES,
     CallResult,
+    ErrorBody,
     LeaseResult,
+    NotAvailableDetails,
     ReplyMessage,
     TicketReply,
     TicketStatusResult,
@@ -92,6 +94,35 @@ def test_a_reply_with_a_field_the_contract_does_not_name_is_refused() -> None:
         ReplyMessage[TicketReply].model_validate({**envelope, "data": {"ticket": view}, "x": 1})
     with pytest.raises(ValidationError, match="status"):
         TicketView.model_validate({**view, "status": "lost"})
+
+
+def test_refusal_details_are_read_as_types_and_a_garbled_one_is_none() -> None:
+    from datetime import UTC, datetime
+
+    from queue_engine.domain.errors import (
+        CheckInReason,
+        CheckInRefused,
+        NotAvailable,
+        Unavailability,
+    )
+
+    later = datetime(2026, 12, 3, 13, 0, tzinfo=UTC)
+    for error in (
+        NotAvailable("full", Unavailability.FULL_TODAY, later),
+        CheckInRefused("x", CheckInReason.TOO_EARLY, later),
+    ):
+        body = ErrorBody(code=error.code, message=error.message, details=error.details)
+        wire = ErrorBody.model_validate_json(body.model_dump_json())
+        typed = wire.not_available() or wire.check_in_refusal()
+        assert typed is not None and typed.reason == error.reason
+        assert (
+            typed.next_available if isinstance(typed, NotAvailableDetails) else typed.when
+        ) == later
+    assert (
+        ErrorBody(code="not_available", message="?", details={"reason": "lunch"}).not_available()
+        is None
+    )
+    assert ErrorBody(code="not_found", message="?").check_in_refusal() is None
 
 
 def _raw_listener(broker: Broker, topic: str) -> tuple[paho.Client, queue.Queue[bytes]]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from link.protocol.messages import Message, Token
+from queue_engine.domain.errors import CheckInReason, Unavailability
 from queue_engine.domain.model import (
     Channel,
     CounterStatus,
@@ -221,6 +222,25 @@ REPLIES: dict[str, type[ReplyData]] = {
 Detail = str | int | float | bool | None
 
 
+class NotAvailableDetails(BaseModel):
+    """A `not_available` refusal: why the service gives no ticket now, and when it will."""
+
+    model_config = ConfigDict(frozen=True)
+    reason: Unavailability
+    next_available: AwareDatetime | None = None
+
+
+class CheckInRefusalDetails(BaseModel):
+    """A `check_in_refused` refusal: why the code cannot be checked in, and its time."""
+
+    model_config = ConfigDict(frozen=True)
+    reason: CheckInReason
+    when: AwareDatetime | None = None
+
+
+_Details = TypeVar("_Details", NotAvailableDetails, CheckInRefusalDetails)
+
+
 class ErrorBody(BaseModel):
     """Why a command was refused: a stable code and a message for people."""
 
@@ -228,6 +248,22 @@ class ErrorBody(BaseModel):
     code: str
     message: str
     details: dict[str, Detail] = Field(default_factory=dict)
+
+    def not_available(self) -> NotAvailableDetails | None:
+        """The details of a `not_available` refusal; None for any other (or garbled) one."""
+        return self._details("not_available", NotAvailableDetails)
+
+    def check_in_refusal(self) -> CheckInRefusalDetails | None:
+        """The details of a `check_in_refused` refusal; None for any other (or garbled) one."""
+        return self._details("check_in_refused", CheckInRefusalDetails)
+
+    def _details(self, code: str, model: type[_Details]) -> _Details | None:
+        if self.code != code:
+            return None
+        try:
+            return model.model_validate(self.details)
+        except ValidationError:
+            return None
 
 
 D = TypeVar("D", bound=ReplyData)
@@ -275,6 +311,7 @@ __all__ = [
     "REPLIES",
     "AppointmentSlot",
     "CallResult",
+    "CheckInRefusalDetails",
     "CheckInResult",
     "CounterStatusResult",
     "Detail",
@@ -284,6 +321,7 @@ __all__ = [
     "ImportCounts",
     "LeaseResult",
     "LiveTicket",
+    "NotAvailableDetails",
     "Offer",
     "RefusedReply",
     "ReplyData",

@@ -97,7 +97,7 @@ MESSAGES = {
         "We have no connection just now and cannot make a ticket for this. Please ask at the desk.",
     ),
     "unavailable_body_paused": N_(
-        "The front office has stopped tickets for this service for a while. Please ask at the desk.",
+        "Tickets for this service are stopped for a while. Please ask at the desk.",
     ),
     "book_online": N_("Book an appointment: scan the QR code with your phone."),
     "ask_desk_hint": N_("Need help? Ask at the desk."),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -71,10 +71,15 @@ class Alert:
         return self.closed_at is None
 
 
-def alert_id(kind: AlertKind, subject: str, since: datetime) -> str:
-    """A short id, the same for the same alert however often it is computed."""
-    seed = f"{kind.value}|{subject}|{since.isoformat()}".encode()
-    return "a" + hashlib.sha1(seed).hexdigest()[:11]
+def alert_id(kind: AlertKind, subject: str, since: datetime, taken: Container[str] = ()) -> str:
+    """A short id, the same for the same alert however often it is computed, and not one
+    of `taken` (an earlier alert of the same subject opened at the same instant)."""
+    for n in range(1000):
+        seed = f"{kind.value}|{subject}|{since.isoformat()}|{n}".encode()
+        found = "a" + hashlib.sha1(seed).hexdigest()[:11]
+        if found not in taken:
+            return found
+    raise ValueError(f"no free alert id for {kind.value} {subject}")
 
 
 def reconcile(
@@ -94,7 +99,7 @@ def reconcile(
     for key, condition in current.items():
         known = by_subject.get(key)
         if known is None:
-            changed.append(_opened(condition, now))
+            changed.append(_opened(condition, now, alerts))
         elif known.open and (not known.active or known.detail != condition.detail):
             changed.append(replace(known, active=True, detail=condition.detail))
     for key, alert in by_subject.items():
@@ -103,10 +108,10 @@ def reconcile(
     return [a for a in changed if a != alerts.get(a.id)]
 
 
-def _opened(condition: Condition, now: datetime) -> Alert:
+def _opened(condition: Condition, now: datetime, taken: Container[str]) -> Alert:
     """A new alert for a condition first seen at `now`."""
     return Alert(
-        id=alert_id(condition.kind, condition.subject, now),
+        id=alert_id(condition.kind, condition.subject, now, taken),
         kind=condition.kind,
         subject=condition.subject,
         since=now,

@@ -171,3 +171,26 @@ def test_the_info_message_follows_the_boards_language() -> None:
         board.tick(T0 + timedelta(seconds=8 * i))
         texts.add(board.info_text)
     assert texts == {"Welkom (fr)", "Welkom"}
+
+
+def test_loket_devices_list_shows_printer_state_and_help_requests() -> None:
+    from loket.cmd_devices import table
+    from provisioning.messages import DeviceRow
+
+    rows = [
+        DeviceRow(
+            id="kiosk-inkom",
+            role="kiosk",
+            name="Zuil inkomhal",
+            state="enrolled",
+            online=True,
+            printer="paper_out",
+            help_since=T0,
+            offline_tickets=2,
+        ),
+        DeviceRow(id="display-1", role="display", name="Scherm", state="enrolled"),
+    ]
+    lines = table(rows).splitlines()
+    assert lines[0].split()[-2:] == ["printer", "help"]
+    assert "paper_out" in lines[1] and "asked 08:00, 2 offline ticket(s)" in lines[1]
+    assert lines[2].split()[-2:] == ["-", "-"]

@@ -303,8 +303,9 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
         self.called_fg = colours.ink if self.highlight else colours.accent
 
     def _for_here(self, info: InfoView, now: datetime) -> bool:
-        """An office message live at `now` for all displays, this zone or this display."""
-        if not info.since <= now < info.until:
+        """An office message not expired at `now`, for all displays, this zone or this display
+        (its start is not checked: a display's clock may run a little behind the hub's)."""
+        if now >= info.until:
             return False
         if not info.zones and not info.devices:
             return True

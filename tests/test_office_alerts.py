@@ -100,6 +100,14 @@ class Alerts:
         return [a for a in (self.last.alerts if self.last else []) if a.kind == kind]
 
 
+def present(hub: HubProcess, client: LoketClient) -> LoketClient:
+    """A started device once the hub has its first status (which it publishes on
+    connecting, from its network thread: a status sent before it would be overwritten)."""
+    started(client)
+    until(lambda: hub.hub.devices.presence(client.device_id), what=f"{client.device_id} present")
+    return client
+
+
 def web_with_alerts(connect: Connect) -> tuple[LoketClient, Alerts]:
     web = connect(WEB_DEVICE, role="web")
     alerts = Alerts(web)
@@ -112,7 +120,7 @@ def test_a_help_press_at_a_kiosk_is_an_alert_with_its_place_and_is_taken(
 ) -> None:
     web, alerts = web_with_alerts(connect)
     alerts.when(lambda s: True, "the retained alerts")
-    kiosk = started(connect("kiosk-inkom", role="kiosk"))
+    kiosk = present(hub, connect("kiosk-inkom", role="kiosk"))
     kiosk.publish_status(True, help_since=clock().isoformat())
     alerts.when(lambda s: alerts.of("help_requested"), "the help request as an alert")
     (alert,) = alerts.of("help_requested")
@@ -142,7 +150,7 @@ def test_paper_out_is_an_alert_until_paper_is_refilled_and_the_kiosk_checks(
     orders: list[KioskOrder] = []
     kiosk = connect("kiosk-inkom", role="kiosk")
     kiosk.on_orders(orders.append)
-    started(kiosk)
+    present(hub, kiosk)
     kiosk.publish_status(True, printer="paper_out")
     alerts.when(lambda s: alerts.of("paper_out"), "paper-out as an alert")
     (alert,) = alerts.of("paper_out")
@@ -165,14 +173,14 @@ def test_a_device_offline_a_wait_over_target_and_offline_tickets_are_alerts(
     hub: HubProcess, connect: Connect, clock: FrozenClock
 ) -> None:
     _web, alerts = web_with_alerts(connect)
-    display = started(connect("display-gelijkvloers", role="display"))
-    kiosk = started(connect("kiosk-inkom", role="kiosk"))
+    display = present(hub, connect("display-gelijkvloers", role="display"))
+    kiosk = present(hub, connect("kiosk-inkom", role="kiosk"))
     assert kiosk.request("issue_ticket", service_id="geboorte").ok  # target 15 min
     kiosk.publish_status(True, offline_tickets=3)
     alerts.when(lambda s: alerts.of("offline_tickets"), "offline tickets as an alert")
     assert "3 offline" in alerts.of("offline_tickets")[0].detail
     display.close()  # says offline
-    until(lambda: not hub.hub.devices.presence("display-gelijkvloers").online, what="offline")
+    until(lambda: not _online(hub, "display-gelijkvloers"), what="the display offline")
     clock.set(clock() + timedelta(minutes=16))
     alerts.when(lambda s: alerts.of("device_offline"), "the display offline")
     alerts.when(lambda s: alerts.of("wait_over_target"), "the wait over its target")
@@ -186,7 +194,7 @@ def test_alerts_nobody_took_are_still_there_after_a_restart(
     hub: HubProcess, connect: Connect, clock: FrozenClock, mosquitto: Mosquitto, tmp_path: Path
 ) -> None:
     web, alerts = web_with_alerts(connect)
-    kiosk = started(connect("kiosk-inkom", role="kiosk"))
+    kiosk = present(hub, connect("kiosk-inkom", role="kiosk"))
     kiosk.publish_status(True, help_since=clock().isoformat(), printer="paper_out")
     alerts.when(lambda s: len(s.alerts) == 2, "two alerts")
     first = {a.id for a in alerts.last.alerts}  # type: ignore[union-attr]
@@ -211,10 +219,15 @@ def test_kiosks_and_displays_are_not_sent_the_alerts(
     """At the broker they may not read office/alerts (test_office_security); the hub also
     publishes no visitor data there."""
     _web, alerts = web_with_alerts(connect)
-    kiosk = started(connect("kiosk-inkom", role="kiosk"))
+    kiosk = present(hub, connect("kiosk-inkom", role="kiosk"))
     kiosk.publish_status(True, help_since=clock().isoformat())
     alerts.when(lambda s: s.alerts, "an alert")
     assert alerts.last is not None
     raw = alerts.last.model_dump_json()
     for personal in ("booking", "initials", "token", "note"):
         assert personal not in raw
+
+
+def _online(hub: HubProcess, device: str) -> bool:
+    presence = hub.hub.devices.presence(device)
+    return presence is not None and presence.online

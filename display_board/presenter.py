@@ -30,6 +30,7 @@ from display_board.board import BoardConfig
 from display_board.layout import MAX_NAME_LINES
 from display_board.texts import announcement, counter_label, labels
 from link.protocol import messages as m
+from link.protocol.office import InfoState, InfoView
 from link.protocol.topics import HUB_DEVICE
 
 #: Reasons a service shows as closed (after the last ticket, people waiting are still served).
@@ -109,6 +110,8 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
         self._all_calls: list[m.Call] = []
         self._seen: deque[CallKey] = deque(maxlen=100)
         self._services: dict[str, m.ServiceState] = {}
+        self._office_info: list[InfoView] = []
+        self._device_id = ""
         self._highlight_until: datetime | None = None
         self._link_up = False
         self._hub_up = False
@@ -123,6 +126,11 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
         self._all_calls = list(state.calls)
         self._calls = [c for c in state.calls if c.counter_id in self.board.counters]
         self._show_calls()
+
+    def show_info(self, state: InfoState, device_id: str, now: datetime) -> None:
+        """The office's info messages (retained); this display shows those for it."""
+        self._office_info, self._device_id = list(state.messages), device_id
+        self.info_text = self._info(now)
 
     def reconfigure(self, board: BoardConfig, now: datetime) -> None:
         """Another zone or other languages (the display's configuration from the hub)."""
@@ -294,8 +302,19 @@ class DisplayPresenter(EventDispatcher):  # type: ignore[misc]
         self.called_bg = colours.accent if self.highlight else colours.panel
         self.called_fg = colours.ink if self.highlight else colours.accent
 
+    def _for_here(self, info: InfoView, now: datetime) -> bool:
+        """An office message not expired at `now`, for all displays, this zone or this display
+        (its start is not checked: a display's clock may run a little behind the hub's)."""
+        if now >= info.until:
+            return False
+        if not info.zones and not info.devices:
+            return True
+        return self._device_id in info.devices or self.board.zone in info.zones
+
     def _info(self, now: datetime) -> str:
-        messages = self.board.messages or (
+        """The office's messages for this display first, then the site file's, in turn."""
+        office = tuple(i.texts for i in self._office_info if self._for_here(i, now))
+        messages = office + self.board.messages or (
             {lang: labels(lang)["default_info"] for lang in self.board.languages},
         )
         texts = [msg[lang] for msg in messages for lang in self.board.languages if lang in msg]

@@ -46,6 +46,7 @@ def board_client(
     client.on_services(lambda state: deliver(lambda: p.show_services(state, clock())))
     client.on_calls(lambda state: deliver(lambda: p.show_calls(state)))
     client.on_called(lambda event: deliver(lambda: p.called(event, clock())))
+    client.on_info(lambda state: deliver(lambda: p.show_info(state, device_id, clock())))
     return client
 
 

@@ -184,6 +184,7 @@ def run(args: Any) -> int:
     runtime = Runtime(hub, loop, [jobs.close, lambda: speaker.close(drain=False)])
     hub.on_change(lambda online: on_ui(lambda: presenter.set_online(online)))
     hub.on_services(lambda state: on_ui(lambda: presenter.services_changed(state)))
+    hub.on_orders(lambda order: on_ui(lambda: presenter.tickets.order(order)))
     wedge = WedgeDecoder(presenter.visit.scanned)
     scanner_at = scanner_address(args, device)
     if scanner_at:

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from link.client import HubUnavailable, LoketClient
 from link.mqtt import Broker
 from link.protocol import messages as m
+from link.protocol.orders import KioskOrder
 from link.protocol.replies import ReplyMessage
 from link.protocol.topics import HUB_DEVICE
 
@@ -84,6 +85,10 @@ class HubLink:
     def on_services(self, callback: Callable[[m.ServicesState], None]) -> None:
         """The retained per-service state, as it changes."""
         self.client.on_services(callback)
+
+    def on_orders(self, callback: Callable[[KioskOrder], None]) -> None:
+        """The office's orders for this kiosk (reprint a ticket, check the printer)."""
+        self.client.on_orders(callback)
 
     @property
     def online(self) -> bool:

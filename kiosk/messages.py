@@ -81,6 +81,7 @@ MESSAGES = {
     "reason_numbers_exhausted": N_("No numbers left today"),
     "reason_full_today": N_("Full until closing time"),
     "reason_offline": N_("Not possible at this kiosk right now"),
+    "reason_paused": N_("No tickets at the moment"),
     # Translators: {when}: 'today at 16:00', 'tomorrow at 08:30', 'on Monday 7 December at 08:30'
     "next_available": N_("Available again {when}"),
     "unavailable_body_appointments_only": N_(
@@ -94,6 +95,9 @@ MESSAGES = {
     "unavailable_body_closed": N_("This service is closed right now."),
     "unavailable_body_offline": N_(
         "We have no connection just now and cannot make a ticket for this. Please ask at the desk.",
+    ),
+    "unavailable_body_paused": N_(
+        "Tickets for this service are stopped for a while. Please ask at the desk.",
     ),
     "book_online": N_("Book an appointment: scan the QR code with your phone."),
     "ask_desk_hint": N_("Need help? Ask at the desk."),

@@ -10,6 +10,7 @@ Time comes from `deps.clock`; `tick()` is called every second by the app (by han
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from kivy.event import EventDispatcher
@@ -117,6 +118,7 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
         self.printer_status = "unknown"
         self.printer_detail = ""
         self.help_requested = False
+        self.help_since: datetime | None = None
         self.services_state: m.ServicesState | None = None
         self._last_touch = deps.monotonic()
         self._idle_since = 0.0
@@ -210,12 +212,15 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
     def close_overlay(self) -> None:
         if self.overlay == Overlay.HELP:
             self.help_requested = False
+            self.help_since = None
             self.publish_status()
         self.overlay = Overlay.NONE
 
     def ask_staff(self) -> None:
         """'Ask for help': say where to go, and let staff see it on the device status."""
         self.overlay = Overlay.HELP
+        if not self.help_requested:
+            self.help_since = self.deps.now()
         self.help_requested = True
         self.publish_status()
 
@@ -321,7 +326,12 @@ class KioskPresenter(EventDispatcher):  # type: ignore[misc]
             parts.append(f"{pending} offline ticket(s) to hand in")
         if self.help_requested:
             parts.append("a visitor asks for help at the kiosk")
-        self.deps.hub.publish_status(printer=self.printer_status, detail="; ".join(parts) or None)
+        self.deps.hub.publish_status(
+            printer=self.printer_status,
+            detail="; ".join(parts) or None,
+            help_since=self.help_since,
+            offline_tickets=pending,
+        )
 
     def _update_banner(self) -> None:
         if not self.online:

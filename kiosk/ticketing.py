@@ -4,6 +4,7 @@ until touched, with a picture of the ticket."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -12,11 +13,14 @@ from kiosk.offline import OfflineTicket
 from kiosk.printing import PrintOutcome, ticket_for_offline, ticket_for_reply
 from kiosk.prompts import ticket_prompt
 from kiosk.screens import PrintState, Screen
+from link.protocol.orders import KioskOrder, ReprintOrder
 from link.protocol.replies import CheckInResult, TicketReply
 from printer_drivers import PrinterStatus, ticket_url
 
 if TYPE_CHECKING:
     from kiosk.presenter import KioskPresenter
+
+log = logging.getLogger(__name__)
 
 
 class TicketFlow:
@@ -114,6 +118,38 @@ class TicketFlow:
         """The visitor touched 'Done' (or 'I have my number')."""
         if self.p.print_state in (PrintState.PRINTED, PrintState.FAILED):
             self.p.reset()
+
+    def order(self, message: KioskOrder) -> None:
+        """An order from the office: reprint a ticket (as a new one), or check the printer.
+
+        The visitor at the screen sees nothing of it; the result goes back to the hub."""
+        order = message.order
+        if not isinstance(order, ReprintOrder):
+            self.poll_printer()
+            return
+        p = self.p
+        ticket = ticket_for_reply(order.ticket, [], p.deps.config)
+        printer, hub = p.deps.printer, p.deps.hub
+
+        def work() -> PrintOutcome:
+            outcome = printer.print_ticket(ticket)
+            try:
+                hub.request(
+                    "report_print",
+                    order_id=order.order_id,
+                    number=order.ticket.number,
+                    printed=outcome.ok,
+                    printer=outcome.status.value,
+                    request_id=f"print-{order.order_id}",
+                )
+            except Exception as error:  # the hub went away: the office sees no report
+                log.warning("reprint %s not reported: %s", order.order_id, error)
+            return outcome
+
+        def done(outcome: PrintOutcome) -> None:
+            p.printer_changed(outcome.status.value, outcome.reason or "", outcome.status.ready)
+
+        p.deps.background(work, done)
 
     def poll_printer(self) -> None:
         """Ask the printer how it is (off the UI thread) and tell staff."""

@@ -43,6 +43,8 @@ class Tile:
     offline: bool = False
     """Issued from this kiosk's leased numbers (the hub is away)."""
     expected_wait_s: int | None = None
+    notice: str = ""
+    """The front office's message while walk-ins are paused, in the visitor's language."""
 
 
 def service_name(service: ServiceConfig, language: str, default: str) -> str:
@@ -117,12 +119,18 @@ def _live_tile(
     zone: ZoneInfo,
 ) -> Tile:
     reason = None if live.available else (live.reason or "closed_now")
+    why = _why(reason, live.next_available, language, now, zone)
+    notice = ""
+    if reason == "paused":
+        notice = localized(live.notice, language, config.site.default_language) or ""
+        why["reason_text"] = notice or why["reason_text"]
     return Tile(
         **_base(config, service, language),  # type: ignore[arg-type]
         available=live.available,
         wait_text=wait_text(live.expected_wait_s, language) if live.available else "",
         expected_wait_s=live.expected_wait_s,
-        **_why(reason, live.next_available, language, now, zone),  # type: ignore[arg-type]
+        notice=notice,
+        **why,  # type: ignore[arg-type]
     )
 
 

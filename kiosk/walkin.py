@@ -154,6 +154,8 @@ class WalkInFlow:
             body = p.t("unavailable_body_full")
         elif reason == "offline":
             body = p.t("unavailable_body_offline")
+        elif reason == "paused":
+            body = tile.notice or p.t("unavailable_body_paused")
         else:
             body = p.t("unavailable_body_closed")
         next_text = tile.next_text

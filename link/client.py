@@ -21,7 +21,9 @@ from pydantic import BaseModel, ValidationError
 
 from link.mqtt import Broker, Connection, Incoming
 from link.protocol import messages as m
+from link.protocol import office as o
 from link.protocol import replies as r
+from link.protocol.orders import KioskOrder
 from link.protocol.topics import Topics
 
 log = logging.getLogger(__name__)
@@ -277,6 +279,22 @@ class LoketClient:
     def on_device_status(self, callback: Callable[[m.DeviceStatus], None]) -> None:
         """Every device's presence, the hub's included."""
         self._typed(self.topics.all_device_status, m.DeviceStatus, callback)
+
+    def on_info(self, callback: Callable[[o.InfoState], None]) -> None:
+        """Info messages for the displays (retained)."""
+        self._typed(self.topics.info, o.InfoState, callback)
+
+    def on_office(self, callback: Callable[[o.OfficeState], None]) -> None:
+        """What the office changed for today (retained)."""
+        self._typed(self.topics.office, o.OfficeState, callback)
+
+    def on_alerts(self, callback: Callable[[o.AlertsState], None]) -> None:
+        """The open alerts (retained; the web process and staff terminals may read them)."""
+        self._typed(self.topics.alerts, o.AlertsState, callback)
+
+    def on_orders(self, callback: Callable[[KioskOrder], None]) -> None:
+        """The hub's orders to this kiosk (reprint, check the printer)."""
+        self._typed(self.topics.device_orders(self.device_id), KioskOrder, callback)
 
     def publish_status(self, online: bool = True, **fields: Any) -> None:
         """Publish this device's presence (retained), e.g. with its printer's state."""

@@ -40,7 +40,9 @@ def register(subparsers: Any) -> None:
     approve.add_argument("--zone", help="displays: the zone whose calls it shows")
     approve.set_defaults(run=run_approve)
 
-    listing = commands.add_parser("list", help="devices, their role, presence and printer")
+    listing = commands.add_parser(
+        "list", help="devices, their role, presence, printer and help requests"
+    )
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(run=run_list)
 
@@ -149,7 +151,18 @@ def printable(text: str) -> str:
     )
 
 
-COLUMNS = ("id", "role", "name", "where", "state", "online", "last seen", "version", "printer")
+COLUMNS = (
+    "id",
+    "role",
+    "name",
+    "where",
+    "state",
+    "online",
+    "last seen",
+    "version",
+    "printer",
+    "help",
+)
 
 
 def table(devices: list[DeviceRow]) -> str:
@@ -157,6 +170,9 @@ def table(devices: list[DeviceRow]) -> str:
     rows: list[tuple[str, ...]] = [COLUMNS]
     for d in devices:
         seen = d.last_seen.isoformat(timespec="seconds")[:19] if d.last_seen else "-"
+        asks = f"asked {d.help_since:%H:%M}" if d.help_since else "-"
+        if d.offline_tickets:
+            asks += f", {d.offline_tickets} offline ticket(s)"
         rows.append(
             (
                 d.id,
@@ -168,6 +184,7 @@ def table(devices: list[DeviceRow]) -> str:
                 seen,
                 d.version or "-",
                 d.printer or "-",
+                asks,
             )
         )
     # Names, versions and printer states come from devices: never let them drive the terminal.

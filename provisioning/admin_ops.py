@@ -193,6 +193,8 @@ class AdminOps:
                     last_seen=presence.last_seen if presence else None,
                     version=presence.version if presence else None,
                     printer=presence.printer if presence else None,
+                    help_since=presence.help_since if presence else None,
+                    offline_tickets=presence.offline_tickets if presence else 0,
                 )
             )
         waiting = [

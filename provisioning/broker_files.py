@@ -8,7 +8,10 @@ Least privilege, per user (`<id>@<site>`):
 - kiosk: write cmd/<own id>/<each kiosk verb>; staff: cmd/<own id>/<each staff verb>
   (the hub maps the id to its counter and refuses other counters); display: no command.
 - every device: read its own reply and config topics, write its own status,
-  read public state (state/#) and the hub's presence; staff and displays also events/#.
+  read public state (state/#) and the hub's presence; staff and displays also events/#;
+  staff and web the office's alerts (office/alerts: they name who took an alert);
+  a kiosk its own orders (devices/<kiosk>/orders: a reprint carries the ticket's token).
+- web's verbs include the front office's: the web process checks the account's role.
 - anonymous (not yet enrolled): only enrol/request/<own client id> (write) and
   enrol/reply/<own client id> (read), through `pattern` lines with %c.
 Nobody but the hub writes state, events, replies or configurations.
@@ -153,6 +156,10 @@ def _device_lines(topics: Topics, record: DeviceRecord) -> list[str]:
     ]
     if record.role in (Role.STAFF, Role.DISPLAY):
         lines.append(f"topic read {topics.base}/events/#")
+    if record.role in (Role.STAFF, Role.WEB):
+        lines.append(f"topic read {topics.alerts}")
+    if record.role is Role.KIOSK:
+        lines.append(f"topic read {topics.device_orders(record.id)}")
     return lines
 
 

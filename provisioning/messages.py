@@ -143,6 +143,9 @@ class DeviceRow(AdminData):
     last_seen: datetime | None = None
     version: str | None = None
     printer: str | None = None
+    #: Kiosks: since when a visitor asks for help (None: nobody asks).
+    help_since: datetime | None = None
+    offline_tickets: int = 0
 
 
 class PendingRow(AdminData):

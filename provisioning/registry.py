@@ -53,7 +53,7 @@ class DeviceRecord:
     def device(self, default_language: str) -> Device:
         """The hub's view of it."""
         languages = self.settings.get("languages") or [default_language]
-        return Device(self.id, self.role, self.counter, self.zone, languages[0])
+        return Device(self.id, self.role, self.counter, self.zone, languages[0], name=self.name)
 
 
 def slug(name: str) -> str:

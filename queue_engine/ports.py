@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
+from queue_engine.domain.alerts import Alert
 from queue_engine.domain.events import Event
 from queue_engine.domain.model import Appointment, CounterState, Lease, Ticket
+from queue_engine.domain.office import AuditEntry, OfficeBook, OfficeRecord
 
 
 @dataclass
@@ -23,6 +25,11 @@ class Change:
     numbering: dict[tuple[str, date], int] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     leases: dict[str, Lease] = field(default_factory=dict)
+    #: Office settings by (kind, key): the new record, or None when it is removed.
+    office: dict[tuple[str, str], OfficeRecord | None] = field(default_factory=dict)
+    alerts: dict[str, Alert] = field(default_factory=dict)
+    #: Office actions, written in the same transaction as what they did.
+    audit: list[AuditEntry] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(
@@ -32,6 +39,9 @@ class Change:
             or self.numbering
             or self.events
             or self.leases
+            or self.office
+            or self.alerts
+            or self.audit
         )
 
 
@@ -57,6 +67,10 @@ class Snapshot:
     next_ticket_id: int
     #: Number leases of offline-capable kiosks, of the loaded day.
     leases: dict[str, Lease] = field(default_factory=dict)
+    #: The office's settings: pauses, info messages, and what applies on the loaded day.
+    office: OfficeBook = field(default_factory=OfficeBook)
+    #: Open alerts, and those closed on the loaded day.
+    alerts: dict[str, Alert] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,8 @@ class PurgeReport:
     appointments: int
     tickets: int
     requests: int
+    #: Audit entries, expired info messages and closed alerts older than the cut-off.
+    audit: int = 0
 
 
 class Transaction(Protocol):
@@ -77,7 +93,9 @@ class Transaction(Protocol):
 
     def load(self, day: date, start: datetime, end: datetime) -> Snapshot:
         """Non-final tickets and the tickets of local `day`; appointments starting in
-        [start, end) (the UTC bounds of that day); counters; numbering and leases of `day`."""
+        [start, end) (the UTC bounds of that day); counters; numbering and leases of `day`;
+        the office settings of `day`, info messages not expired by `start`, open alerts
+        and those closed from `start` on."""
         ...
 
     def reply_for(self, actor: str, request_id: str) -> str | None:
@@ -105,7 +123,12 @@ class Store(Protocol):
         ...
 
     def purge_personal_data(self, before: datetime) -> PurgeReport:
-        """Remove booking codes, initials, notes and stored replies older than `before`."""
+        """Remove booking codes, initials, notes and stored replies older than `before`,
+        and the office's audit entries, expired info messages and closed alerts."""
+        ...
+
+    def audit(self, since: datetime | None = None, limit: int = 100) -> list[AuditEntry]:
+        """Audit entries from `since` on, newest first, at most `limit`."""
         ...
 
     def close(self) -> None:

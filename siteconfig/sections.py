@@ -279,6 +279,10 @@ class DeviceConfig(Section):
     """Staff terminals only (required there): the counter it serves."""
     zone: Slug | None = None
     """Displays only: show calls for counters in this zone (default: every zone)."""
+    floor: int | None = None
+    """Where the device stands (0 = ground floor), for the office's alerts."""
+    room: Text | None = None
+    """Where the device stands (room or area, e.g. 'inkomhal'), for the office's alerts."""
     printer: PrinterUrl | None = None
     """Kiosks only: serial:/dev/ttyUSB0?baudrate=19200, tcp:host:9100, usb:vid:pid, file:…"""
     printer_profile: Text | None = None

@@ -40,6 +40,8 @@ class FakeHub:
     statuses: list[dict[str, Any]] = field(default_factory=list)
     tickets: list[dict[str, Any]] = field(default_factory=list)
     leases: dict[str, list[str]] = field(default_factory=dict)
+    notices: dict[str, dict[str, str]] = field(default_factory=dict)
+    """service id → the office's pause message (the service shows as paused)."""
     _seq: dict[str, int] = field(default_factory=dict)
     _answers: dict[str, ReplyMessage[Any]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -75,6 +77,8 @@ class FakeHub:
         for s in self.config.services:
             waiting = sum(1 for t in self.tickets if t["service_id"] == s.id)
             reason, when = self.unavailable.get(s.id, (None, None))
+            if s.id in self.notices:
+                reason = "paused"
             if not s.walk_in:
                 reason = "appointments_only"
             rows.append(
@@ -91,11 +95,15 @@ class FakeHub:
                     available=reason is None,
                     reason=reason,
                     next_available=datetime.fromisoformat(when) if when else None,
+                    notice=self.notices.get(s.id, {}),
                 )
             )
         return m.ServicesState(at=self.clock(), services=rows)
 
     # --- verbs ---------------------------------------------------------------------------
+
+    def _report_print(self, order_id: str, **_: Any) -> Any:
+        return {"order_id": order_id}, None
 
     def _service(self, service_id: str) -> Any:
         return next(s for s in self.config.services if s.id == service_id)

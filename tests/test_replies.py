@@ -7,6 +7,7 @@ import json
 import queue
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from queue_engine.domain import commands as c
 from queue_engine.domain.model import TicketStatus
 from queue_engine.hub.bootstrap import HubProcess
 from queue_engine.ports import Change, RequestRecord
-from tests.mqtt_fixtures import SITE, FrozenClock, started
+from tests.mqtt_fixtures import SITE, FrozenClock, started, until
 from tests.sites import Desk
 from tests.test_checkin import booked  # noqa: F401
 
@@ -192,6 +193,7 @@ def test_real_replies_of_a_real_hub_fit_their_published_schemas(
         ask(web, "delay_request", token=first.token)
         ask(kiosk, "issue_ticket", service_id="rijbewijs")
         ask(staff, "finish")
+        _office(ask, web, kiosk, clock, hub)
         assert _check(payloads, sent) == set(sent)
         assert {sent[rid] for rid in sent} == set(REPLIES) - {"add_visit_service"}
     finally:
@@ -271,3 +273,30 @@ def test_a_new_reply_replays_exactly_the_bytes_first_sent(desk: Desk) -> None:
     assert again.replayed and again.json == first.json and again.data == first.data
     parsed = ReplyMessage[TicketReply].model_validate_json(first.json)
     assert parsed.result == first.data
+
+
+def _office(
+    ask: Any, web: LoketClient, kiosk: LoketClient, clock: FrozenClock, hub: HubProcess
+) -> None:
+    """Every office verb once (and the kiosk's print report), as the web process sends it."""
+    until_at = (clock() + timedelta(hours=1)).isoformat()
+    by = {"by": "an.peeters"}
+    ticket = ask(kiosk, "issue_ticket", service_id="eid").result.ticket
+    ask(web, "pause_service", **by, service_id="afval", message={"nl": "Even niet"})
+    ask(web, "resume_service", **by, service_id="afval")
+    ask(web, "keep_open_today", **by, service_id="afval")
+    ask(web, "open_temporary_counter", **by, counter_id="extra", name="Extra", services=["eid"])
+    ask(web, "close_temporary_counter", **by, counter_id="extra")
+    ask(web, "assign_counter", **by, counter_id="loket-5", services=["eid"])
+    info = ask(web, "post_info", **by, texts={"nl": "Welkom"}, until=until_at).result.info
+    ask(web, "withdraw_info", **by, info_id=info.id)
+    ask(web, "office_transfer", **by, number=ticket.number, to_service_id="paspoort")
+    until(lambda: hub.hub.devices.presence("kiosk-inkom"), what="the kiosk's presence")
+    order = ask(web, "reprint_ticket", **by, number=ticket.number, kiosk_id="kiosk-inkom")
+    ask(kiosk, "report_print", order_id=order.result.order_id, number=ticket.number,
+        printed=True, printer="online")  # fmt: skip
+    ask(web, "office_cancel", **by, number=ticket.number)
+    ask(web, "paper_refilled", **by, kiosk_id="kiosk-inkom")
+    ask(web, "acknowledge_alert", **by, alert_id="a0")  # refused: not_found
+    ask(web, "record_audit", **by, action="login", detail={"role": "manager"})
+    ask(web, "audit_log", **by, limit=5)

@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from link.protocol import messages as m
+from link.protocol.office import OFFICE_VERBS
+from link.protocol.orders import KioskOrder
 from link.protocol.replies import REPLIES, reply_schema
 from link.protocol.roles import ROLE_VERBS, Role
 from link.protocol.topics import ROOT, VERSION
 
 #: (topic under loket/v1/<site>/, publisher, readers, retained, QoS, schema, what)
 TOPIC_ROWS = (
-    ("cmd/<device>/<verb>", "kiosk, staff terminal, live page (`web`)", "hub", "no", 1,
+    ("cmd/<device>/<verb>", "kiosk, staff terminal, web process (`web`)", "hub", "no", 1,
      "cmd-<verb>",
      "a command; `request_id` in the payload; a retry with the same id gets the first reply"),
     ("reply/<device>", "hub", "that device only", "no", 1, "reply-<verb>",
@@ -29,13 +31,25 @@ TOPIC_ROWS = (
     ("events/log", "hub", "a central collector (through a bridge)", "no", 1, "event-log",
      "every committed event of the anonymous event log, in order; `seq` is unique per site"),
     ("devices/<device>/status", "each device (the hub as `hub`)", "hub, dashboards", "yes", 1,
-     "device-status", "presence; the last will says offline; printer status for kiosks"),
+     "device-status", "presence; the last will says offline; kiosks: printer status, "
+     "`help_since` (a visitor asks for help), `offline_tickets` not handed in yet"),
+    ("devices/<kiosk>/orders", "hub", "that kiosk only", "no", 1, "kiosk-order",
+     "an order from the office: `reprint` a ticket (then `report_print`), or "
+     "`check_printer` after paper was refilled"),
+    ("state/info", "hub", "everyone", "yes", 1, "state-info",
+     "info messages for the displays (all, some `zones` or `devices`) until `until`"),
+    ("state/office", "hub", "everyone", "yes", 1, "state-office",
+     "what the office changed today: paused services, full_today overrides, temporary "
+     "counters, counters assigned to other services"),
+    ("office/alerts", "hub", "web process, staff terminals", "yes", 1, "office-alerts",
+     "the open alerts: kind, since, device name and place, service, who took it"),
 )  # fmt: skip
 
 
 def schemas() -> dict[str, dict[str, Any]]:
     """Every published JSON Schema by name: each message, and the reply to each verb."""
     found = {name: model.model_json_schema() for name, model in m.MESSAGES.items()}
+    found["kiosk-order"] = KioskOrder.model_json_schema()
     found.update({f"reply-{verb}": reply_schema(verb) for verb in REPLIES})
     return found
 
@@ -80,7 +94,7 @@ def topics_markdown() -> str:
         "The device id in the topic is what the broker's ACL vouches for: a device may "
         "publish only under its own id. The hub then checks the device's role.",
         "",
-        "| verb | command | reply `data` | kiosk | staff terminal | display | live page |",
+        "| verb | command | reply `data` | kiosk | staff terminal | display | web |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for verb in m.REQUESTS:
@@ -106,6 +120,41 @@ def topics_markdown() -> str:
         "booking code, the priority class or the channel. `delay_request` holds a waiting "
         'ticket for `minutes` ("I need 10 more minutes"); the hub\'s tick puts it back in '
         "its place when the time is up.",
+        "",
+        "## The front office",
+        "",
+        "The front office speaks through the same `web` device as the live page. The web "
+        "process checks the account's role (manager or supervisor) and sends the account "
+        "name as `by` in every office command; the hub trusts the `web` device for that "
+        "(the broker lets only the web account publish under `cmd/web/`) and writes `by`, "
+        "the action and its detail to the audit log in the same transaction as the action. "
+        "Office verbs: " + ", ".join(f"`{v}`" for v in sorted(OFFICE_VERBS)) + ". "
+        "`pause_service` stops walk-ins (reason `paused`, with the `message` kiosks show, "
+        "in the site's languages, its default one required; staff may still force a "
+        "ticket) until `resume_service`. `keep_open_today` overrides `full_today` for the "
+        "rest of the local day. `open_temporary_counter` adds a counter for today (closed "
+        "until staff open it at their terminal); `close_temporary_counter` removes it when it "
+        "has no ticket. `assign_counter` makes a configured counter serve other services "
+        "today (an empty list: the site file's again). `post_info` publishes an info "
+        "message on `state/info` until `until` (at most 31 days); displays show those with "
+        "no `zones` and `devices`, those of their zone, and those naming them. "
+        "`office_cancel` and `office_transfer` act on any active ticket. `reprint_ticket` "
+        "sends an order to an online kiosk, which prints the ticket and answers "
+        "`report_print`. `paper_refilled` closes the kiosk's paper alerts and asks it to "
+        "check its printer. `acknowledge_alert` takes an alert. `record_audit` logs an "
+        "action of the web process (login, account change). `audit_log` reads the log "
+        "(newest first, `since`, `limit` up to 500; read-only). Everything the office sets "
+        "survives a hub restart; the audit log is purged with the retention period.",
+        "",
+        "Alerts (`office/alerts`, for the web process and the staff terminals only) are "
+        "computed by the hub about once a second and at once when a device's status "
+        "changes: `wait_over_target` (a service's longest wait over its `target_wait_minutes`), "
+        "`paper_low`, `paper_out`, `help_requested`, `device_offline` (10 s after its last "
+        "will), `offline_tickets` (a kiosk issuing tickets offline), `hub_trouble` (store "
+        "errors, commits over 1 s, broker reconnects in the last 5 minutes). An alert closes "
+        "when its condition is gone; a help request and paper-out stay until a person "
+        "acknowledges them (`active: false` once the condition is gone); acknowledging a "
+        "help request takes it (closes it).",
         "",
         "## Replies",
         "",

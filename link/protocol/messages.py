@@ -8,10 +8,23 @@ MAX_PAYLOAD bytes. Nothing here carries a name: tickets are numbers, devices are
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
+from link.protocol import office
+from link.protocol.base import (
+    MAX_PAYLOAD,
+    MAX_STATUS_TOKENS,
+    SCHEMA_VERSION,
+    Id,
+    Language,
+    Message,
+    Request,
+    RequestId,
+    TicketNumber,
+    Token,
+)
 from queue_engine.domain.errors import Unavailability
 from queue_engine.domain.model import (
     CancelReason,
@@ -21,34 +34,7 @@ from queue_engine.domain.model import (
     TicketStatus,
 )
 
-SCHEMA_VERSION: Literal[1] = 1
-#: Largest payload the hub reads; larger ones are refused unread.
-MAX_PAYLOAD = 64 * 1024
-
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
-RequestId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-Language = Literal["nl", "fr", "en", "de"]
-TicketNumber = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,2}[0-9]{3}$")]
-#: The key of a ticket's live page (secrets.token_urlsafe(16) makes 22 characters).
-Token = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
-#: How many tickets one ticket_status request may ask about.
-MAX_STATUS_TOKENS = 200
-
-
-class Message(BaseModel):
-    """Base of every payload: strict about unknown fields, versioned."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    v: Literal[1] = SCHEMA_VERSION
-
-
 # --- commands (cmd/<device>/<verb>) ------------------------------------------------------
-
-
-class Request(Message):
-    """Every command: a client-chosen id; a retry with the same id gets the first reply."""
-
-    request_id: RequestId
 
 
 class IssueTicketRequest(Request):
@@ -188,6 +174,7 @@ REQUESTS: dict[str, type[Request]] = {
     "submit_offline_ticket": SubmitOfflineTicketRequest,
     "ticket_status": TicketStatusRequest,
     "delay_request": DelayRequest,
+    **office.REQUESTS,
 }
 
 
@@ -209,6 +196,8 @@ class ServiceState(BaseModel):
     available: bool
     reason: Unavailability | None = None
     next_available: datetime | None = None
+    #: The front office's message while walk-ins are paused, per language (else empty).
+    notice: dict[str, str] = Field(default_factory=dict)
 
 
 class ServicesState(Message):
@@ -293,6 +282,10 @@ class DeviceStatus(Message):
     version: str | None = None
     printer: str | None = None
     detail: str | None = None
+    #: Kiosks: when a visitor pressed "Ask for help" (until the help screen is closed).
+    help_since: AwareDatetime | None = None
+    #: Kiosks: tickets issued offline and not handed in to the hub yet.
+    offline_tickets: Annotated[int, Field(ge=0)] | None = None
 
 
 #: Every message but the replies (see replies.REPLIES), for the schema documentation.
@@ -304,4 +297,20 @@ MESSAGES: dict[str, type[BaseModel]] = {
     "event-called": CalledEvent,
     "event-log": EventLogEntry,
     "device-status": DeviceStatus,
+    **office.MESSAGES,
 }
+
+__all__ = [
+    "MAX_PAYLOAD",
+    "MAX_STATUS_TOKENS",
+    "MESSAGES",
+    "REQUESTS",
+    "SCHEMA_VERSION",
+    "Id",
+    "Language",
+    "Message",
+    "Request",
+    "RequestId",
+    "TicketNumber",
+    "Token",
+]

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from link.protocol import office_replies
+from link.protocol.base import ReplyData
 from link.protocol.messages import Message, Token
 from queue_engine.domain.errors import CheckInReason, Unavailability
 from queue_engine.domain.model import (
@@ -23,12 +25,6 @@ from queue_engine.domain.model import (
     TicketKind,
     TicketStatus,
 )
-
-
-class ReplyData(BaseModel):
-    """Base of every reply's data: closed and immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class TicketView(ReplyData):
@@ -216,6 +212,9 @@ REPLIES: dict[str, type[ReplyData]] = {
     "submit_offline_ticket": TicketReply,
     "ticket_status": TicketStatusResult,
     "delay_request": TicketReply,
+    "office_cancel": TicketReply,
+    "office_transfer": TicketReply,
+    **office_replies.REPLIES,
 }
 
 #: A scalar in an error's details (a reason, a time, a number).

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from link.protocol import messages as m
+from link.protocol.office import OFFICE_VERBS
 
 
 class Role(StrEnum):
@@ -19,14 +20,27 @@ class Role(StrEnum):
 
 #: Verbs that only the live ticket page (role `web`) uses: they name tickets by token.
 WEB_VERBS = frozenset({"ticket_status", "delay_request"})
-#: What each role may ask. A display only listens.
+#: Verbs of kiosks only.
+KIOSK_VERBS = frozenset(
+    {
+        "issue_ticket",
+        "check_in",
+        "add_visit_service",
+        "lease_numbers",
+        "submit_offline_ticket",
+        "report_print",
+    }
+)
+#: What each role may ask. A display only listens. The web process is the live ticket
+#: page and the front office (whose verbs name the person who gave them, `by`).
 ROLE_VERBS: dict[Role, frozenset[str]] = {
-    Role.KIOSK: frozenset(
-        {"issue_ticket", "check_in", "add_visit_service", "lease_numbers", "submit_offline_ticket"}
-    ),
-    Role.STAFF: frozenset(m.REQUESTS) - {"lease_numbers", "submit_offline_ticket"} - WEB_VERBS,
+    Role.KIOSK: KIOSK_VERBS,
+    Role.STAFF: frozenset(m.REQUESTS)
+    - {"lease_numbers", "submit_offline_ticket", "report_print"}
+    - WEB_VERBS
+    - OFFICE_VERBS,
     Role.DISPLAY: frozenset(),
-    Role.WEB: WEB_VERBS,
+    Role.WEB: WEB_VERBS | OFFICE_VERBS,
 }
 
 
@@ -39,3 +53,7 @@ class Device:
     counter: str | None = None
     zone: str | None = None
     default_language: str | None = None
+    #: Its name and place from the site file (or the registry), for alerts.
+    name: str | None = None
+    floor: int | None = None
+    room: str | None = None

@@ -9,6 +9,10 @@ loket/v1/<site>/events/called            one call, for chime and announcement
 loket/v1/<site>/events/log               every committed event of the anonymous event log
 loket/v1/<site>/devices/<device>/status  retained, with a last will: online or offline
 loket/v1/<site>/devices/<device>/config  retained: the device's configuration
+loket/v1/<site>/devices/<device>/orders  the hub's orders to one kiosk (reprint, check printer)
+loket/v1/<site>/state/info               retained: info messages for the displays
+loket/v1/<site>/state/office             retained: the office's changes of the day
+loket/v1/<site>/office/alerts            retained: open alerts (web and staff terminals only)
 """
 
 from __future__ import annotations
@@ -126,3 +130,22 @@ class Topics:
     def device_config(self, device: str) -> str:
         """A device's retained configuration, readable by that device only."""
         return f"{self.base}/devices/{check_id('device', device)}/config"
+
+    def device_orders(self, device: str) -> str:
+        """The hub's orders to one kiosk (reprint, check the printer), readable by it only."""
+        return f"{self.base}/devices/{check_id('device', device)}/orders"
+
+    @property
+    def info(self) -> str:
+        """Retained info messages for the displays."""
+        return f"{self.base}/state/info"
+
+    @property
+    def office(self) -> str:
+        """Retained: what the office changed for today."""
+        return f"{self.base}/state/office"
+
+    @property
+    def alerts(self) -> str:
+        """Retained open alerts, for the office and the staff terminals."""
+        return f"{self.base}/office/alerts"

@@ -9,9 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from queue_engine.domain.alerts import Alert
 from queue_engine.domain.checkin import new_appointment_id
 from queue_engine.domain.events import Event
 from queue_engine.domain.model import Appointment, CounterState, Lease, Ticket, utc
+from queue_engine.domain.office import AuditEntry, InfoMessage, OfficeBook, OfficeRecord
 from queue_engine.ports import Change, PurgeReport, RequestRecord, Snapshot
 
 
@@ -26,6 +28,10 @@ class _Tables:
     requests: dict[tuple[str, str], RequestRecord] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     leases: dict[str, Lease] = field(default_factory=dict)
+    office: dict[tuple[str, str], OfficeRecord | None] = field(default_factory=dict)
+    alerts: dict[str, Alert] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+    last_audit_seq: int = 0
 
     def absorb(self, pending: _Tables) -> None:
         """Apply a committed transaction's writes."""
@@ -36,6 +42,29 @@ class _Tables:
         self.requests.update(pending.requests)
         self.events.extend(pending.events)
         self.leases.update(pending.leases)
+        for key, record in pending.office.items():
+            if record is None:
+                self.office.pop(key, None)
+            else:
+                self.office[key] = record
+        self.alerts.update(pending.alerts)
+        for entry in pending.audit:
+            self.last_audit_seq += 1
+            self.audit.append(dataclasses.replace(entry, seq=self.last_audit_seq))
+
+
+def _office(
+    records: ChainMap[tuple[str, str], OfficeRecord | None], day: date, start: datetime
+) -> OfficeBook:
+    """The settings a load returns, as SqliteStore selects them."""
+    book = OfficeBook()
+    for (kind, key), record in sorted(records.items()):
+        if record is None or getattr(record, "day", day) != day:
+            continue
+        if isinstance(record, InfoMessage) and record.until <= start:
+            continue
+        book.put(kind, key, record)
+    return book
 
 
 def _by_start(appointments: Iterator[Appointment]) -> list[Appointment]:
@@ -56,6 +85,8 @@ class MemoryTransaction:
         self._numbering = ChainMap(self.pending.numbering, committed.numbering)
         self._requests = ChainMap(self.pending.requests, committed.requests)
         self._leases = ChainMap(self.pending.leases, committed.leases)
+        self._office = ChainMap(self.pending.office, committed.office)
+        self._alerts = ChainMap(self.pending.alerts, committed.alerts)
 
     def _check_open(self) -> None:
         """Refuse use after the transaction has ended."""
@@ -79,6 +110,12 @@ class MemoryTransaction:
             numbering={k: v for k, v in sorted(self._numbering.items()) if k[1] == day},
             next_ticket_id=max(self._tickets, default=0) + 1,
             leases={k: v for k, v in sorted(self._leases.items()) if v.day == day},
+            office=_office(self._office, day, start),
+            alerts={
+                a.id: a
+                for a in sorted(self._alerts.values(), key=lambda a: (a.since, a.id))
+                if a.closed_at is None or a.closed_at >= start
+            },
         )
 
     def reply_for(self, actor: str, request_id: str) -> str | None:
@@ -103,9 +140,28 @@ class MemoryTransaction:
         self.pending.numbering.update(change.numbering)
         self.pending.events.extend(change.events)
         self.pending.leases.update((x.id, x) for x in change.leases.values())
+        self.pending.office.update(change.office)
+        self.pending.alerts.update(change.alerts)
+        self.pending.audit.extend(change.audit)
         if request is not None:
             # A retried request id keeps its first reply.
             self._requests.setdefault((request.actor, request.request_id), request)
+
+
+def _purge_office(tables: _Tables, cutoff: datetime) -> int:
+    """Audit entries, expired info messages and closed alerts older than `cutoff`."""
+    kept = [e for e in tables.audit if e.at >= cutoff]
+    alerts = [
+        k for k, a in tables.alerts.items() if a.closed_at is not None and a.closed_at < cutoff
+    ]
+    info = [k for k, r in tables.office.items() if isinstance(r, InfoMessage) and r.until < cutoff]
+    gone = len(tables.audit) - len(kept) + len(alerts) + len(info)
+    tables.audit[:] = kept
+    for key in alerts:
+        del tables.alerts[key]
+    for slot in info:
+        del tables.office[slot]
+    return gone
 
 
 class MemoryStore:
@@ -189,8 +245,16 @@ class MemoryStore:
                 tables.tickets[ticket.id] = dataclasses.replace(ticket, appointment_ids=ids)
         for key in requests:
             del tables.requests[key]
+        office = _purge_office(tables, cutoff)
         self._stale = True
-        return PurgeReport(len(appointments), len(tickets), len(requests))
+        return PurgeReport(len(appointments), len(tickets), len(requests), office)
+
+    def audit(self, since: datetime | None = None, limit: int = 100) -> list[AuditEntry]:
+        """Audit entries from `since` on, newest first, at most `limit`."""
+        self._check_open()
+        low = None if since is None else utc(since)
+        found = [e for e in reversed(self._tables.audit) if low is None or e.at >= low]
+        return found[: max(0, limit)]
 
     def close(self) -> None:
         """Mark the store closed."""

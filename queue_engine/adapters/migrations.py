@@ -86,6 +86,32 @@ STEPS: tuple[tuple[str, ...], ...] = (
         " WHERE json_extract(a.data, '$.ticket_id') = tickets.id))"
         " WHERE json_array_length(data, '$.appointment_ids') > 0",
     ),
+    # v5: the front office: its settings (one row per kind and key), alerts, the audit log.
+    (
+        """CREATE TABLE office (
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            day TEXT,
+            data TEXT NOT NULL,
+            PRIMARY KEY (kind, key)
+        )""",
+        """CREATE TABLE alerts (
+            id TEXT PRIMARY KEY,
+            since TEXT NOT NULL,
+            closed_at TEXT,
+            data TEXT NOT NULL
+        )""",
+        "CREATE INDEX alerts_by_closed_at ON alerts (closed_at)",
+        """CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            by TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL
+        )""",
+        "CREATE INDEX audit_by_at ON audit (at)",
+    ),
 )
 
 #: The schema version this code writes.

@@ -19,10 +19,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from queue_engine.adapters import codec, migrations
+from queue_engine.adapters import codec, migrations, office_rows
 from queue_engine.domain.checkin import new_appointment_id
 from queue_engine.domain.events import Event, event_from_json, event_to_json
 from queue_engine.domain.model import Appointment, CounterState, Ticket, utc
+from queue_engine.domain.office import AuditEntry
 from queue_engine.ports import Change, PurgeReport, RequestRecord, Snapshot
 
 _BUSY_TIMEOUT_S = 10.0
@@ -163,6 +164,8 @@ class SqliteTransaction:
                 lease.id: lease
                 for lease in (codec.lease_from_dict(json.loads(d)) for (d,) in leases)
             },
+            office=office_rows.load_office(db, day, start),
+            alerts=office_rows.load_alerts(db, start),
         )
 
     def reply_for(self, actor: str, request_id: str) -> str | None:
@@ -223,6 +226,7 @@ class SqliteTransaction:
             "INSERT INTO events (at, type, payload) VALUES (?, ?, ?)",
             [(utc_text(e.at), e.type_name, event_to_json(e)) for e in change.events],
         )
+        office_rows.write_office(db, change)
         if request is not None:
             at = utc_text(request.at)
             # A retried request id keeps its first reply.
@@ -352,12 +356,18 @@ class SqliteStore:
                     appointments=_purge_appointments(db, cutoff),
                     tickets=_purge_notes(db, cutoff),
                     requests=db.execute("DELETE FROM requests WHERE at < ?", (cutoff,)).rowcount,
+                    audit=office_rows.purge_office(db, cutoff),
                 )
             # Old page images in the WAL still hold the data: fold them in and truncate.
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
             # The engine's snapshot may still hold what was purged: make it reload.
             self._seen_version = None
         return report
+
+    def audit(self, since: datetime | None = None, limit: int = 100) -> list[AuditEntry]:
+        """Audit entries from `since` on, newest first, at most `limit`."""
+        with self._lock:
+            return office_rows.read_audit(self._db(), since, limit)
 
     def close(self) -> None:
         """Close the connection; the store cannot be used afterwards."""

@@ -53,6 +53,8 @@ def availability(
     *,
     wait_s: float = 0.0,
     force: bool = False,
+    paused: bool = False,
+    keep_open: bool = False,
 ) -> Availability:
     """Whether `service` can give a walk-in ticket at `now`.
 
@@ -61,7 +63,8 @@ def availability(
     the counters serving the service, its mean service time: `estimates.expected_wait`).
     When that runs past the end of the current opening, the service is full (`full_today`).
     With `force` (staff at the desk or on the phone), the last-ticket time, the daily cap
-    and a full queue are waived.
+    and a full queue are waived. The front office may pause walk-ins (`paused`: until it
+    resumes them; staff may still force) or keep a full service open today (`keep_open`).
     """
     now = utc(now)
     if not service.walk_in:
@@ -73,12 +76,15 @@ def availability(
     if current is None:
         reason = U.NOT_YET_OPEN if now < ranges[0][0] else U.CLOSED_NOW
         return Availability(False, reason, next_opening(site, service, now))
+    if paused and not force:
+        return Availability(False, U.PAUSED, None)
     cutoff = current[1] - timedelta(minutes=service.last_ticket_minutes)
     if now >= cutoff and not force:
         return Availability(False, U.AFTER_LAST_TICKET, next_opening(site, service, current[1]))
     if service.daily_cap is not None and issued_today >= service.daily_cap and not force:
         return Availability(False, U.DAILY_CAP_REACHED, _next_day_opening(site, service, now))
     full = service.refuse_when_full and now + timedelta(seconds=wait_s) >= current[1]
+    full = full and not keep_open
     if full and not force:
         return Availability(False, U.FULL_TODAY, next_opening(site, service, current[1]))
     return Availability(True)
@@ -92,6 +98,7 @@ _MESSAGES = {
     U.AFTER_LAST_TICKET: "the last ticket for {name} has been issued for this session",
     U.DAILY_CAP_REACHED: "{name} is full for today",
     U.FULL_TODAY: "the people waiting for {name} fill the time until closing",
+    U.PAUSED: "walk-in tickets for {name} are paused by the front office",
     U.NUMBERS_EXHAUSTED: "{name} has no free ticket numbers",
 }
 
@@ -104,9 +111,20 @@ def require_available(
     *,
     wait_s: float = 0.0,
     force: bool = False,
+    paused: bool = False,
+    keep_open: bool = False,
 ) -> None:
     """Raise NotAvailable with the reason and the next opening unless a ticket can be issued."""
-    state = availability(site, service, now, issued_today, wait_s=wait_s, force=force)
+    state = availability(
+        site,
+        service,
+        now,
+        issued_today,
+        wait_s=wait_s,
+        force=force,
+        paused=paused,
+        keep_open=keep_open,
+    )
     if state.available or state.reason is None:
         return
     message = _MESSAGES[state.reason].format(name=service.name("en"))

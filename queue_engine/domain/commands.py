@@ -28,6 +28,8 @@ class Command:
     request_id: str
     actor: str = "system"
     verb: ClassVar[str] = "command"
+    #: Whether its request id and reply are kept, so a retry gets the first reply.
+    recorded: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         for name, kind in _enum_fields(type(self)).items():
@@ -220,3 +222,4 @@ class Tick(Command):
     """Periodic housekeeping: auto no-shows, hold expiry, missed appointments, day rollover."""
 
     verb: ClassVar[str] = "tick"
+    recorded: ClassVar[bool] = False

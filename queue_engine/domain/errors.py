@@ -47,6 +47,8 @@ class Unavailability(enum.StrEnum):
     #: The tickets already waiting fill the time until the service closes.
     FULL_TODAY = "full_today"
     APPOINTMENTS_ONLY = "appointments_only"
+    #: The front office paused walk-ins (with a message the kiosk shows).
+    PAUSED = "paused"
     NUMBERS_EXHAUSTED = "numbers_exhausted"
 
 

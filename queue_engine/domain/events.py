@@ -158,6 +158,65 @@ class AppointmentsImported(Event):
     count: int
 
 
+# --- the front office's actions (who did it is in the audit log, never here) -----------
+
+
+@dataclass(frozen=True)
+class WalkInsPaused(Event):
+    service_id: str
+
+
+@dataclass(frozen=True)
+class WalkInsResumed(Event):
+    service_id: str
+
+
+@dataclass(frozen=True)
+class KeptOpenToday(Event):
+    service_id: str
+    keep_open: bool
+
+
+@dataclass(frozen=True)
+class TemporaryCounterOpened(Event):
+    counter_id: str
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TemporaryCounterClosed(Event):
+    counter_id: str
+
+
+@dataclass(frozen=True)
+class CounterAssigned(Event):
+    counter_id: str
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InfoPosted(Event):
+    info_id: str
+    until: datetime
+
+
+@dataclass(frozen=True)
+class InfoWithdrawn(Event):
+    info_id: str
+
+
+@dataclass(frozen=True)
+class ReprintOrdered(Event):
+    ticket_id: int
+    kiosk_id: str
+
+
+@dataclass(frozen=True)
+class AlertAcknowledged(Event):
+    alert_id: str
+    kind: str
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()

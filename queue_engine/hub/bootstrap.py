@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from link.mqtt import Broker
 from link.protocol.roles import Device, Role
@@ -26,8 +26,20 @@ def devices_of(config: SiteConfig) -> list[Device]:
             counter=d.counter,
             zone=d.zone,
             default_language=(d.languages or [default])[0],
+            name=d.name,
+            floor=d.floor,
+            room=d.room,
         )
         for d in config.devices
+    ]
+
+
+def placed(devices: Iterable[Device], config: SiteConfig) -> list[Device]:
+    """Enrolled devices with their floor and room from the site file, where it names them."""
+    places = {d.id: d for d in config.devices}
+    return [
+        replace(d, floor=places[d.id].floor, room=places[d.id].room) if d.id in places else d
+        for d in devices
     ]
 
 
@@ -69,7 +81,9 @@ def build_hub(
             site,
             Engine(site, store),
             broker,
-            devices=DeviceRegistry(devices_of(config) if devices is None else devices),
+            devices=DeviceRegistry(
+                devices_of(config) if devices is None else placed(devices, config)
+            ),
             clock=clock,
             tick_seconds=tick_seconds,
             metrics=metrics,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from pydantic import ValidationError
@@ -22,6 +22,8 @@ class Presence:
     version: str | None = None
     printer: str | None = None
     detail: str | None = None
+    help_since: datetime | None = None
+    offline_tickets: int = 0
 
 
 class DeviceRegistry:
@@ -59,9 +61,22 @@ class DeviceRegistry:
                 self._presence.pop(device_id, None)
                 return True
             self._presence[device_id] = Presence(
-                status.online, status.at or now, status.version, status.printer, status.detail
+                status.online,
+                status.at or now,
+                status.version,
+                status.printer,
+                status.detail,
+                status.help_since,
+                status.offline_tickets or 0,
             )
         return True
+
+    def forget_printer(self, device_id: str) -> None:
+        """Take no printer status of the device for true until it reports again."""
+        with self._lock:
+            presence = self._presence.get(device_id)
+            if presence is not None:
+                self._presence[device_id] = replace(presence, printer=None)
 
     def presence(self, device_id: str) -> Presence | None:
         """The device's last status."""

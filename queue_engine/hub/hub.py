@@ -19,6 +19,7 @@ from typing import Any
 
 from link.mqtt import Broker, Connection, Incoming
 from link.protocol import messages as m
+from link.protocol import office as o
 from link.protocol.replies import CallResult, ErrorBody, ReplyMessage, TicketReply
 from link.protocol.roles import Device, Role
 from link.protocol.topics import HUB_DEVICE, WEB_DEVICE, Topics
@@ -30,6 +31,7 @@ from queue_engine.hub.dispatch import Refused, parse, to_command
 from queue_engine.hub.event_log import EventLogPublisher
 from queue_engine.hub.live_status import LiveStatus
 from queue_engine.hub.metrics import HubMetrics
+from queue_engine.hub.office import OfficeDesk, audit_answer, office_command
 from queue_engine.hub.scope import check_scope
 from queue_engine.hub.state import Snapshotter, call_of
 from queue_engine.service.engine import Engine, Reply
@@ -56,6 +58,7 @@ class _Job:
     refused: ReplyMessage[Any] | None = None
     query: m.TicketStatusRequest | None = None
     details: m.TicketDetailsRequest | None = None
+    audit: o.AuditLogRequest | None = None
     counter: str | None = None
     started: float = 0.0
 
@@ -103,6 +106,7 @@ class Hub:
             will=(status, _status(False)),
         )
         self.event_log = EventLogPublisher(self.topics, self.connection.publish)
+        self.office = OfficeDesk(engine, devices, self.topics, self.connection.publish)
         engine.on_events = self.event_log
 
     def start(self) -> None:
@@ -133,6 +137,7 @@ class Hub:
         if device is not None:
             self.devices.update(device, incoming.payload, self.clock())
             self.metrics.devices_online.set(self.devices.online_count())
+            self.office.alerts.due.set()
             return
         self._inbox.put(incoming)
 
@@ -142,6 +147,7 @@ class Hub:
             self.connection.publish(
                 self.topics.device_status(HUB_DEVICE), _status(True), retain=True
             )
+            self.office.health.broker_up(self.clock())
             self._republish.set()
 
     # --- worker thread ----------------------------------------------------------------
@@ -162,7 +168,9 @@ class Hub:
                 if self._republish.is_set():
                     self._republish.clear()
                     self.snapshots.forget()
+                    self.office.forget()
                     dirty = True
+                self.office.tick(self.clock())
                 if dirty and time.monotonic() - last_publish >= self.publish_interval:
                     self._publish_state()
                     last_publish, dirty = time.monotonic(), False
@@ -203,6 +211,10 @@ class Hub:
                 job.counter = device.counter
             elif isinstance(request, m.DelayRequest):
                 job.command = self.live.delay(device, request, self.engine.state)
+            elif isinstance(request, o.AuditLogRequest):
+                job.audit = request  # read-only: answered from the store
+            elif job.verb in o.REQUESTS:
+                job.command = office_command(device, request, lookup, self.devices)
             else:
                 job.command = to_command(device, job.verb, request, lookup)
         except Refused as refused:
@@ -221,9 +233,12 @@ class Hub:
         now = self.clock()
         try:
             commands = [j.command for j in runnable if j.command]
+            started = time.perf_counter()
             replies = self.engine.execute_many(commands, now) if commands else []
+            self.office.health.committed(time.perf_counter() - started, now)
         except Exception:
             log.exception("the store failed; %d commands were not applied", len(runnable))
+            self.office.health.store_failed(now)
             body = ErrorBody(code="unavailable", message="the queue could not store this; retry")
             for job in runnable:
                 assert job.command is not None
@@ -237,6 +252,9 @@ class Hub:
             if job.details is not None:
                 self._answer(job, ticket_details(self.engine.state, job.details, job.counter))
                 continue
+            if job.audit is not None:
+                self._answer(job, audit_answer(self.engine, job.audit))
+                continue
             reply = answers.get(id(job))
             if reply is not None:
                 self._send(job, reply.json.encode(), "ok" if reply.ok else reply.error_code)
@@ -245,6 +263,8 @@ class Hub:
                 self._answer(job, job.refused)
             if reply is not None and reply.ok and not reply.replayed:
                 self._announce(job, reply, now)
+                if job.verb in o.REQUESTS:
+                    self.office.committed(reply)
         return bool(runnable)
 
     def _answer(self, job: _Job, message: ReplyMessage[Any]) -> None:
@@ -271,7 +291,7 @@ class Hub:
         stored = self.engine.state.tickets.get(ticket.id)
         if stored is None:
             return
-        call = call_of(self.site, stored, ticket.counter_id, now, stored.recall_count)
+        call = call_of(self.engine.state.site, stored, ticket.counter_id, now, stored.recall_count)
         self.snapshots.add_call(call)
         self.connection.publish(
             self.topics.called, m.CalledEvent(call=call).model_dump_json().encode()

@@ -47,10 +47,10 @@ class Snapshotter:
         for event in events:
             if isinstance(event, TicketCalled | TicketRecalled):
                 ticket = state.tickets.get(event.ticket_id)
-                if ticket is not None and event.counter_id in self.site.counters:
+                if ticket is not None and event.counter_id in state.site.counters:
                     recall = event.recall_count if isinstance(event, TicketRecalled) else 0
                     self.calls.appendleft(
-                        call_of(self.site, ticket, event.counter_id, event.at, recall)
+                        call_of(state.site, ticket, event.counter_id, event.at, recall)
                     )
 
     def add_call(self, call: m.Call) -> None:
@@ -59,11 +59,11 @@ class Snapshotter:
 
     def messages(self, state: QueueState, now: datetime) -> list[tuple[str, m.Message]]:
         """Every retained (topic, message) pair as it should be now."""
-        services = service_status(self.site, state, now)
+        services = service_status(state.site, state, now)
         out: list[tuple[str, m.Message]] = [
             (self.topics.services, m.ServicesState(at=now, services=services))
         ]
-        for counter in counter_status(self.site, state, now):
+        for counter in counter_status(state.site, state, now):
             out.append((self.topics.counter(counter.id), counter))
         out.append((self.topics.calls, m.CallsState(at=now, calls=list(self.calls))))
         return out

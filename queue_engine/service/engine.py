@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from link.protocol.replies import Detail, ErrorBody, ReplyData
-from queue_engine.domain.commands import Command, Tick
+from queue_engine.domain.commands import Command
 from queue_engine.domain.errors import DomainError, InvalidCommand
 from queue_engine.domain.events import Event
 from queue_engine.domain.model import Site, utc
@@ -239,7 +239,7 @@ class Engine:
 
     @staticmethod
     def _record(command: Command, now: datetime, reply: Reply[Any]) -> RequestRecord | None:
-        if isinstance(command, Tick):
+        if not command.recorded:
             return None
         return RequestRecord(command.actor, command.request_id, command.verb, now, reply.to_json())
 

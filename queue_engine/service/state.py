@@ -6,6 +6,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from datetime import date
 
+from queue_engine.domain.alerts import Alert
 from queue_engine.domain.events import Event
 from queue_engine.domain.figures import DayFigures
 from queue_engine.domain.model import (
@@ -31,7 +32,11 @@ class QueueState:
     def __init__(
         self, site: Site, snapshot: Snapshot, day: date, events: Iterable[Event] = ()
     ) -> None:
-        self.site = site
+        #: The site file's site; `site` is it as the office changed it for the day.
+        self.base_site = site
+        self.office = snapshot.office.for_day(day)
+        self.alerts: dict[str, Alert] = dict(snapshot.alerts)
+        self.site = site = self.office.effective_site(site)
         self.day = day
         self.tickets: dict[int, Ticket] = {}
         self.appointments: dict[str, Appointment] = dict(snapshot.appointments)
@@ -106,6 +111,13 @@ class QueueState:
         self.leases.update(change.leases)
         for event in change.events:
             self.figures.record(event)
+        self.alerts.update(change.alerts)
+        if change.office:
+            for (kind, key), record in change.office.items():
+                self.office.put(kind, key, record)
+            self.site = self.office.effective_site(self.base_site)
+            for counter_id in self.site.counters:
+                self.counters.setdefault(counter_id, CounterState(counter_id))
 
     def waiting(self) -> list[Ticket]:
         """Tickets waiting to be called."""

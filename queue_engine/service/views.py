@@ -73,7 +73,16 @@ def service_status(site: Site, state: QueueState, now: datetime) -> list[Service
     for service in site.services.values():
         mine = list(state.waiting_by_service.get(service.id, {}).values())
         wait = new_ticket_wait(site, state, service, busy)
-        avail = availability(site, service, now, state.walk_ins_today[service.id], wait_s=wait)
+        pause = state.office.paused(service.id)
+        avail = availability(
+            site,
+            service,
+            now,
+            state.walk_ins_today[service.id],
+            wait_s=wait,
+            paused=pause is not None,
+            keep_open=state.office.keeps_open(service.id),
+        )
         longest = (now - min(t.queued_since for t in mine)).total_seconds() if mine else 0
         rows.append(
             ServiceState(
@@ -89,6 +98,7 @@ def service_status(site: Site, state: QueueState, now: datetime) -> list[Service
                 available=avail.available,
                 reason=avail.reason,
                 next_available=avail.next_available,
+                notice=dict(pause.message) if pause else {},
             )
         )
     return rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Container
 from datetime import date, datetime
 
+from queue_engine.domain.alerts import Alert
 from queue_engine.domain.errors import NotFound
 from queue_engine.domain.events import Event
 from queue_engine.domain.model import (
@@ -15,6 +16,7 @@ from queue_engine.domain.model import (
     Ticket,
     TicketStatus,
 )
+from queue_engine.domain.office import AuditEntry, AuditValue, OfficeRecord, slot
 from queue_engine.ports import Change, Transaction
 from queue_engine.service.state import QueueState
 
@@ -122,6 +124,38 @@ class Work:
     def put_appointment(self, appointment: Appointment) -> None:
         """Record a new version of an appointment."""
         self.change.appointments[appointment.id] = appointment
+
+    def put_office(self, record: OfficeRecord, *events: Event) -> None:
+        """Record a new or changed office setting."""
+        self.change.office[slot(record)] = record
+        self.change.events.extend(events)
+
+    def remove_office(self, kind: str, key: str, *events: Event) -> None:
+        """Remove an office setting ("pauses", "info" … and its key)."""
+        self.change.office[(kind, key)] = None
+        self.change.events.extend(events)
+
+    def office_record(self, kind: str, key: str) -> OfficeRecord | None:
+        """An office setting as the command sees it."""
+        if (kind, key) in self.change.office:
+            return self.change.office[(kind, key)]
+        table: dict[str, OfficeRecord] = getattr(self.state.office, kind)
+        return table.get(key)
+
+    def put_alert(self, alert: Alert) -> None:
+        """Record a new version of an alert."""
+        self.change.alerts[alert.id] = alert
+
+    def alert(self, alert_id: str) -> Alert:
+        """An alert by id, or NotFound."""
+        found = self.change.alerts.get(alert_id) or self.state.alerts.get(alert_id)
+        if found is None:
+            raise NotFound(f"no alert {alert_id!r}", alert_id=alert_id)
+        return found
+
+    def audit(self, by: str, actor: str, action: str, **detail: AuditValue) -> None:
+        """Record an office action in the audit log, in this command's transaction."""
+        self.change.audit.append(AuditEntry(self.now, by, actor, action, detail))
 
     def emit(self, *events: Event) -> None:
         """Record events that change no entity."""

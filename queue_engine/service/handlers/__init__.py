@@ -9,9 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from link.protocol.office_replies import AlertsApplied
 from link.protocol.replies import REPLIES, ImportCounts, ReplyData, TickResult
 from queue_engine.domain import commands as c
-from queue_engine.service.handlers import counter, housekeeping, intake, offline
+from queue_engine.domain import office_commands as oc
+from queue_engine.service.handlers import (
+    counter,
+    housekeeping,
+    intake,
+    office,
+    office_desk,
+    offline,
+)
 from queue_engine.service.handlers.common import Data
 from queue_engine.service.work import Work
 
@@ -34,6 +43,22 @@ HANDLERS: dict[type[c.Command], Callable[[Work, Any], Data]] = {
     c.Tick: housekeeping.tick,
     c.LeaseNumbers: offline.lease_numbers,
     c.SubmitOfflineTicket: offline.submit_offline_ticket,
+    oc.PauseService: office.pause_service,
+    oc.ResumeService: office.resume_service,
+    oc.KeepOpenToday: office.keep_open_today,
+    oc.OpenTemporaryCounter: office.open_temporary_counter,
+    oc.CloseTemporaryCounter: office.close_temporary_counter,
+    oc.AssignCounter: office.assign_counter,
+    oc.PostInfo: office.post_info,
+    oc.WithdrawInfo: office.withdraw_info,
+    oc.OfficeCancel: office_desk.office_cancel,
+    oc.OfficeTransfer: office_desk.office_transfer,
+    oc.ReprintTicket: office_desk.reprint_ticket,
+    oc.PaperRefilled: office_desk.paper_refilled,
+    oc.AcknowledgeAlert: office_desk.acknowledge_alert,
+    oc.RecordAudit: office_desk.record_audit,
+    oc.ReportPrint: office_desk.report_print,
+    oc.ApplyAlerts: office_desk.apply_alerts,
 }
 
 #: The data model of each command's reply, to read a stored reply back.
@@ -41,4 +66,5 @@ REPLY_DATA: dict[type[c.Command], type[ReplyData]] = {
     **{command: REPLIES[command.verb] for command in HANDLERS if command.verb in REPLIES},
     c.ImportAppointments: ImportCounts,
     c.Tick: TickResult,
+    oc.ApplyAlerts: AlertsApplied,
 }

@@ -46,7 +46,17 @@ def issue_ticket(work: Work, cmd: c.IssueTicket) -> TicketReply:
         raise InvalidCommand("only staff at the desk or on the phone may force a ticket")
     count = work.state.walk_ins_today[service.id]
     wait = new_ticket_wait(work.site, work.state, service)
-    require_available(work.site, service, work.now, count, wait_s=wait, force=cmd.force)
+    office = work.state.office
+    require_available(
+        work.site,
+        service,
+        work.now,
+        count,
+        wait_s=wait,
+        force=cmd.force,
+        paused=office.paused(service.id) is not None,
+        keep_open=office.keeps_open(service.id),
+    )
     ticket = new_ticket(work, service, TicketKind.WALK_IN, cmd.language, cmd.channel, cmd.priority)
     work.put(ticket)
     shown = view(work, ticket)
